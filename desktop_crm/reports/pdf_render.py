@@ -1,0 +1,429 @@
+"""Draw a :class:`~desktop_crm.reports.layout.FormLayout` as an A4 PDF with reportlab.
+
+Every cell holds a ``Paragraph(..., wordWrap='CJK')`` so long Chinese text wraps; the font
+is a CJK TrueType font found by :mod:`desktop_crm.reports.fonts` and embedded as a subset.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, BinaryIO
+from xml.sax.saxutils import escape
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import (
+    Flowable,
+    KeepTogether,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from .fonts import missing_glyphs, register_cjk_font
+from .layout import (
+    Align,
+    FieldGrid,
+    FormLayout,
+    SignatureBlock,
+    TableBlock,
+    TextBlock,
+    format_value,
+    iter_texts,
+    labelled,
+)
+
+log = logging.getLogger(__name__)
+
+MARGIN = 15 * mm
+FONT_SIZE = 9.0
+LEADING = 12.0
+LABEL_SHADE = colors.HexColor("#EFEFEF")
+CAPTION_SHADE = colors.HexColor("#D9D9D9")
+MARK_RED = colors.HexColor("#C00000")
+GRID_WIDTH = 0.5
+BOX_WIDTH = 1.0
+BLANK_ROW_HEIGHT = 7 * mm
+BLOCK_GAP = 3 * mm
+PADDING = 3.0
+CREATOR = "客户服务管理系统"
+
+_ALIGNMENTS = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT}
+
+
+class _BoldText(Flowable):
+    """One line of text drawn fill+stroke: TrueType CJK fonts come without a bold face."""
+
+    def __init__(self, text: str, font: str, size: float, align: Align = "left") -> None:
+        super().__init__()
+        self.text, self.font, self.size, self.align = text, font, size, align
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        self.width = avail_width
+        return avail_width, self.size * 1.3
+
+    def draw(self) -> None:
+        c = self.canv
+        text_width = c.stringWidth(self.text, self.font, self.size)
+        x = {"left": 0.0, "center": (self.width - text_width) / 2}.get(
+            self.align, self.width - text_width
+        )
+        c.saveState()
+        c.setLineWidth(self.size * 0.035)
+        t = c.beginText(x, self.size * 0.3)
+        t.setFont(self.font, self.size)
+        t.setTextRenderMode(2)
+        t.textOut(self.text)
+        c.drawText(t)
+        c.restoreState()
+
+
+class _MinHeight(Flowable):
+    """Wraps a flowable so it is at least ``height`` tall (for write-in areas)."""
+
+    def __init__(self, content: Flowable, height: float) -> None:
+        super().__init__()
+        self.content, self.min_height = content, height
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        w, h = self.content.wrap(avail_width, avail_height)
+        self._content_height = h
+        return w, max(h, self.min_height)
+
+    def draw(self) -> None:
+        top = max(self._content_height, self.min_height)
+        self.content.drawOn(self.canv, 0, top - self._content_height)
+
+
+class _PagedCanvas(Canvas):
+    """Holds pages back until the end so each footer can say 第 N 页 共 M 页."""
+
+    def __init__(self, *args: Any, font: str, footer_left: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._font, self._footer_left = font, footer_left
+        self._pages: list[dict[str, Any]] = []
+
+    def showPage(self) -> None:  # noqa: N802 - reportlab API
+        self._pages.append(dict(self.__dict__))
+        self._startPage()
+
+    def save(self) -> None:
+        total = len(self._pages)
+        for number, state in enumerate(self._pages, start=1):
+            self.__dict__.update(state)
+            self._draw_footer(number, total)
+            super().showPage()
+        super().save()
+
+    def _draw_footer(self, number: int, total: int) -> None:
+        width, _height = self._pagesize
+        y = 9 * mm
+        self.saveState()
+        self.setFont(self._font, 8)
+        self.setFillColor(colors.HexColor("#444444"))
+        if self._footer_left:
+            self.drawString(MARGIN, y, self._footer_left)
+        self.drawRightString(width - MARGIN, y, f"第 {number} 页 共 {total} 页")
+        self.restoreState()
+
+
+class _Builder:
+    """Turns one layout and its data into reportlab flowables."""
+
+    def __init__(self, layout: FormLayout, data: Mapping[str, Any], font: str) -> None:
+        self.layout, self.data, self.font = layout, data, font
+        self.captions = layout.captions()
+        self._styles: dict[tuple[Align, float], ParagraphStyle] = {}
+
+    # ----------------------------------------------------------------- helpers
+    def style(self, align: Align = "left", size: float = FONT_SIZE) -> ParagraphStyle:
+        key = (align, size)
+        if key not in self._styles:
+            self._styles[key] = ParagraphStyle(
+                f"cell-{align}-{size}",
+                fontName=self.font,
+                fontSize=size,
+                leading=size * LEADING / FONT_SIZE,
+                alignment=_ALIGNMENTS[align],
+                wordWrap="CJK",
+            )
+        return self._styles[key]
+
+    def para(self, value: Any, align: Align = "left", size: float = FONT_SIZE) -> Paragraph:
+        text = escape(format_value(value)).replace("\n", "<br/>")
+        return Paragraph(text, self.style(align, size))
+
+    def cell(self, value: Any, width: float, align: Align = "left") -> str | Paragraph:
+        """A plain string when it fits on one line (5x faster), else a wrapping Paragraph.
+
+        Plain cells take their font and alignment from the table style.
+        """
+        text = format_value(value)
+        if "\n" in text or stringWidth(text, self.font, FONT_SIZE) > width - 2 * PADDING:
+            return self.para(text, align)
+        return text
+
+    def caption_row(self, index: int, n_cols: int) -> list[Any] | None:
+        caption = self.captions.get(index)
+        if not caption:
+            return None
+        return [_BoldText(caption, self.font, 10.5)] + [""] * (n_cols - 1)
+
+    def base_style(self, has_caption: bool) -> list[tuple[Any, ...]]:
+        commands: list[tuple[Any, ...]] = [
+            ("FONTNAME", (0, 0), (-1, -1), self.font),
+            ("FONTSIZE", (0, 0), (-1, -1), FONT_SIZE),
+            ("LEADING", (0, 0), (-1, -1), LEADING),
+            ("GRID", (0, 0), (-1, -1), GRID_WIDTH, colors.black),
+            ("BOX", (0, 0), (-1, -1), BOX_WIDTH, colors.black),
+            ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+            ("LEFTPADDING", (0, 0), (-1, -1), PADDING),
+            ("RIGHTPADDING", (0, 0), (-1, -1), PADDING),
+            ("TOPPADDING", (0, 0), (-1, -1), 4),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+        ]
+        if has_caption:
+            commands += [
+                ("SPAN", (0, 0), (-1, 0)),
+                ("BACKGROUND", (0, 0), (-1, 0), CAPTION_SHADE),
+            ]
+        return commands
+
+    # ----------------------------------------------------------------- blocks
+    def heading(self) -> list[Flowable]:
+        out: list[Flowable] = [_BoldText(self.layout.title, self.font, 18, "center")]
+        if self.layout.subtitle:
+            out += [Spacer(0, 1 * mm), self.para(self.layout.subtitle, "center", 10)]
+        items = labelled(self.layout.number_line, self.data)
+        if items:
+            aligns: list[Align] = ["left"] + ["center"] * (len(items) - 2) + ["right"]
+            if len(items) == 1:
+                aligns = ["left"]
+            row = [self.para(text, align) for text, align in zip(items, aligns, strict=True)]
+            table = Table([row], colWidths=[self.width / len(items)] * len(items))
+            table.setStyle(
+                TableStyle(
+                    [
+                        ("FONTNAME", (0, 0), (-1, -1), self.font),
+                        ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                        ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                        ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+                    ]
+                )
+            )
+            out += [Spacer(0, 3 * mm), table]
+        else:
+            out.append(Spacer(0, 3 * mm))
+        return out
+
+    @property
+    def width(self) -> float:
+        return A4[0] - 2 * MARGIN
+
+    def widths(self, widths_mm: list[float]) -> list[float]:
+        return [w * mm for w in widths_mm]
+
+    def field_grid(self, index: int, block: FieldGrid) -> Table:
+        n = block.cell_count
+        widths = self.widths(block.cell_widths_mm(self.width / mm))
+        rows: list[list[Any]] = []
+        caption = self.caption_row(index, n)
+        if caption:
+            rows.append(caption)
+        commands = self.base_style(caption is not None)
+        for placed_row in block.placed_rows():
+            r = len(rows)
+            cells: list[Any] = [""] * n
+            for placed in placed_row:
+                label, first, last = placed.label_cell, placed.value_first, placed.value_last
+                value_width = sum(widths[first : last + 1])
+                cells[label] = self.cell(placed.field.label, widths[label], "center")
+                cells[first] = self.cell(self.data.get(placed.field.key), value_width)
+                commands += [
+                    ("BACKGROUND", (label, r), (label, r), LABEL_SHADE),
+                    ("ALIGN", (label, r), (label, r), "CENTER"),
+                ]
+                if last > first:
+                    commands.append(("SPAN", (first, r), (last, r)))
+            rows.append(cells)
+        table = Table(rows, colWidths=widths, repeatRows=1 if caption else 0)
+        table.setStyle(TableStyle(commands))
+        return table
+
+    def table_block(self, index: int, block: TableBlock) -> Table:
+        columns = block.all_columns()
+        n = len(columns)
+        widths = self.widths(block.cell_widths_mm(self.width / mm))
+        rows: list[list[Any]] = []
+        caption = self.caption_row(index, n)
+        if caption:
+            rows.append(caption)
+        header_row = len(rows)
+        rows.append([self.cell(c.title, w, "center") for c, w in zip(columns, widths, strict=True)])
+        body = block.rows(self.data)
+        heights: list[float | None] = [None] * len(rows)
+        for values in body:
+            cells = zip(values, columns, widths, strict=True)
+            rows.append([self.cell(v, w, c.align) for v, c, w in cells])
+            heights.append(None)
+        if not body:
+            rows += [[""] * n for _ in range(block.blank_rows)]
+            heights += [BLANK_ROW_HEIGHT] * block.blank_rows
+        commands = self.base_style(caption is not None)
+        commands += [
+            ("ALIGN", (col, header_row + 1), (col, -1), c.align.upper())
+            for col, c in enumerate(columns)
+        ]
+        commands += [
+            ("ALIGN", (0, header_row), (-1, header_row), "CENTER"),
+            ("BACKGROUND", (0, header_row), (-1, header_row), LABEL_SHADE),
+        ]
+        table = Table(rows, colWidths=widths, rowHeights=heights, repeatRows=header_row + 1)
+        table.setStyle(TableStyle(commands))
+        return table
+
+    def text_block(self, index: int, block: TextBlock) -> Table:
+        rows: list[list[Any]] = []
+        caption = self.caption_row(index, 2)
+        if caption:
+            rows.append(caption)
+        r = len(rows)
+        text = _MinHeight(self.para(self.data.get(block.key)), block.min_height_mm * mm)
+        rows.append([self.para(block.label, "center"), text])
+        commands = self.base_style(caption is not None)
+        commands += [
+            ("BACKGROUND", (0, r), (0, r), LABEL_SHADE),
+            ("VALIGN", (1, r), (1, r), "TOP"),
+        ]
+        table = Table(rows, colWidths=self.widths(block.cell_widths_mm(self.width / mm)))
+        table.setStyle(TableStyle(commands))
+        return table
+
+    def signature_block(self, block: SignatureBlock) -> Table:
+        cells: list[Any] = []
+        widths: list[float] = []
+        label_total = 0.0
+        for line in block.lines:
+            label = f"{line.label}："
+            label_width = stringWidth(label, self.font, 10) + 2 * PADDING + 2
+            label_total += label_width
+            cells += [self.para(label, "right", 10), self.para(self.data.get(line.key or ""))]
+            widths += [label_width, 0.0]
+        line_width = (self.width - label_total) / len(block.lines)
+        widths = [w or line_width for w in widths]
+        commands: list[tuple[Any, ...]] = [
+            ("FONTNAME", (0, 0), (-1, -1), self.font),
+            ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
+            ("LEFTPADDING", (0, 0), (-1, -1), PADDING),
+            ("RIGHTPADDING", (0, 0), (-1, -1), PADDING),
+        ]
+        for col in range(1, len(cells), 2):
+            commands.append(("LINEBELOW", (col, 0), (col, 0), GRID_WIDTH, colors.black))
+        table = Table([cells], colWidths=widths, rowHeights=[9 * mm])
+        table.setStyle(TableStyle(commands))
+        return table
+
+    def story(self) -> list[Flowable]:
+        out = self.heading()
+        for index, block in enumerate(self.layout.blocks):
+            if isinstance(block, FieldGrid):
+                out += [self.field_grid(index, block), Spacer(0, BLOCK_GAP)]
+            elif isinstance(block, TableBlock):
+                table = self.table_block(index, block)
+                # a table of blank rows to write in is never split over two pages
+                blank = not block.rows(self.data)
+                out += [KeepTogether([table]) if blank else table, Spacer(0, BLOCK_GAP)]
+            elif isinstance(block, TextBlock):
+                out += [self.text_block(index, block), Spacer(0, BLOCK_GAP)]
+            else:
+                out += [KeepTogether([Spacer(0, 4 * mm), self.signature_block(block)])]
+        return out
+
+
+def _draw_mark(canvas: Canvas, text: str, font: str) -> None:
+    """内部资料: a red stamp at the top right and a faint diagonal watermark."""
+    width, height = A4
+    canvas.saveState()
+    size = 10.0
+    text_width = canvas.stringWidth(text, font, size)
+    box_w, box_h = text_width + 4 * mm, 6 * mm
+    x, y = width - MARGIN - box_w, height - MARGIN + 2 * mm
+    canvas.setStrokeColor(MARK_RED)
+    canvas.setFillColor(MARK_RED)
+    canvas.setLineWidth(1)
+    canvas.rect(x, y, box_w, box_h)
+    canvas.setFont(font, size)
+    canvas.drawCentredString(x + box_w / 2, y + 1.8 * mm, text)
+    canvas.setFillColor(colors.Color(0.5, 0.5, 0.5, alpha=0.10))
+    canvas.translate(width / 2, height / 2)
+    canvas.rotate(35)
+    canvas.setFont(font, 72)
+    canvas.drawCentredString(0, -25, text)
+    canvas.restoreState()
+
+
+def form_missing_glyphs(
+    layout: FormLayout, data: Mapping[str, Any], font_path: str | None = None
+) -> set[str]:
+    """Characters of the filled form that the chosen font cannot print."""
+    font = register_cjk_font(font_path)
+    return missing_glyphs("".join(iter_texts(layout, data)), font)
+
+
+def render_pdf(
+    layout: FormLayout,
+    data: Mapping[str, Any],
+    target: str | Path | BinaryIO,
+    font_path: str | None = None,
+) -> None:
+    """Write the form filled with ``data`` as an A4 portrait PDF to ``target``.
+
+    ``font_path`` is the font chosen in the settings, tried before the system fonts.
+    Raises :class:`~desktop_crm.reports.fonts.FontNotFoundError` when no CJK font is found;
+    characters the font lacks are logged as a warning (use :func:`form_missing_glyphs`).
+    """
+    font = register_cjk_font(font_path)
+    missing = missing_glyphs("".join(iter_texts(layout, data)), font)
+    if missing:
+        log.warning("字体缺少这些字符，打印时会显示为空白：%s", "".join(sorted(missing)))
+
+    builder = _Builder(layout, data, font)
+    doc = SimpleDocTemplate(
+        str(target) if isinstance(target, Path) else target,
+        pagesize=A4,
+        leftMargin=MARGIN,
+        rightMargin=MARGIN,
+        topMargin=MARGIN,
+        bottomMargin=MARGIN,
+        title=layout.document_title(data),
+        initialFontName=font,
+        subject=layout.title,
+        creator=CREATOR,
+        author="",
+    )
+    marked = layout.marked(data)
+
+    def on_page(canvas: Canvas, _doc: SimpleDocTemplate) -> None:
+        if marked:
+            _draw_mark(canvas, layout.mark_text, font)
+
+    footer_left = "　".join(labelled(layout.footer_fields, data))
+    doc.build(
+        builder.story(),
+        onFirstPage=on_page,
+        onLaterPages=on_page,
+        canvasmaker=functools.partial(_PagedCanvas, font=font, footer_left=footer_left),
+    )
+
+
+__all__ = ["form_missing_glyphs", "render_pdf"]

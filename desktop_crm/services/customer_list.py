@@ -1,0 +1,131 @@
+"""客户名册: the customer list's columns, filters and search (name, 简称, pinyin, phone, …)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, and_, bindparam, select, text
+from sqlalchemy.orm import Session, aliased
+
+from desktop_crm.models import Customer, User
+
+from .listing import ListColumn, ListQuery, ListSpec
+from .text_keys import hanzi_query, split_query
+
+Owner = aliased(User, name="owner")
+
+COLUMNS = (
+    ListColumn("code", "客户编号", Customer.code, width=10),
+    ListColumn("name", "客户名称", Customer.name, width=30, sort_expr=Customer.pinyin_sort),
+    ListColumn("short_name", "简称", Customer.short_name, width=12),
+    ListColumn("category", "客户类别", Customer.category, width=14),
+    ListColumn("grade", "等级", Customer.grade, width=6, align="center"),
+    ListColumn("status", "状态", Customer.status, width=10),
+    ListColumn("owner", "客户经理", Owner.name, width=10),
+    ListColumn("region", "区域", Customer.region, width=10),
+    ListColumn("source", "来源渠道", Customer.source, width=10),
+    ListColumn("phone", "电话", Customer.phone, width=16),
+    ListColumn("credit_code", "统一社会信用代码", Customer.credit_code, width=22),
+    ListColumn("is_key", "重点客户", Customer.is_key, kind="bool", width=8, align="center"),
+    ListColumn("address", "地址", Customer.address, width=30),
+    ListColumn("registered_at", "登记时间", Customer.registered_at, kind="datetime", width=17),
+)
+
+
+def _from(query: Select[Any]) -> Select[Any]:
+    return query.select_from(Customer).outerjoin(Owner, Owner.id == Customer.owner_id)
+
+
+CUSTOMER_LIST = ListSpec(
+    name="customers", id_expr=Customer.id, columns=COLUMNS, from_clause=_from, default_sort="name"
+)
+
+# Filter key -> the customer column it narrows (values are exact matches).
+FILTERS = {
+    "category": Customer.category,
+    "grade": Customer.grade,
+    "status": Customer.status,
+    "owner_id": Customer.owner_id,
+    "region": Customer.region,
+    "source": Customer.source,
+}
+
+
+@dataclass(frozen=True)
+class SearchPlan:
+    """How a search text becomes SQL: conditions on the customer, and/or an id subquery."""
+
+    conditions: tuple[ColumnElement[bool], ...]
+    id_filter: Select[Any] | None
+
+
+def _fts_ids(table: str, match: str) -> Select[Any]:
+    condition = text(f"{table} MATCH :match").bindparams(bindparam("match", match, unique=True))
+    return select(text("rowid")).select_from(text(table)).where(condition)
+
+
+def search_plan(session: Session, search: str) -> SearchPlan:
+    """Chinese runs match the one-Hanzi-per-token index as phrases; Latin and digit words
+    of 3+ characters match the trigram index; 1–2 letters match the start of the initials."""
+    chinese, latin = split_query(search)
+    if not chinese and not latin:
+        return SearchPlan((), None)
+    sqlite = session.get_bind().dialect.name == "sqlite"
+    conditions: list[ColumnElement[bool]] = []
+    matches_hanzi = [hanzi_query(run) for run in chinese]
+    long_words = [w for w in latin if len(w) >= 3]
+    short_words = [w for w in latin if len(w) < 3]
+    for word in short_words:
+        conditions.append(
+            and_(Customer.pinyin_initials >= word, Customer.pinyin_initials < word + "\uffff")
+        )
+    if not sqlite:
+        for run in chinese:
+            conditions.append(Customer.search_hanzi.ilike(f"%{' '.join(run)}%"))
+        for word in long_words:
+            conditions.append(Customer.search_keys.ilike(f"%{word}%"))
+        return SearchPlan(tuple(conditions), None)
+    id_filter = None
+    parts = []
+    if matches_hanzi:
+        parts.append(("customer_fts_hanzi", " AND ".join(matches_hanzi)))
+    if long_words:
+        parts.append(("customer_fts_keys", " AND ".join('"' + w + '"' for w in long_words)))
+    for table, match in parts:
+        ids = _fts_ids(table, match)
+        id_filter = ids if id_filter is None else id_filter.intersect(ids)
+    return SearchPlan(tuple(conditions), id_filter)
+
+
+def customer_query(
+    session: Session,
+    search: str = "",
+    filters: Mapping[str, object] | None = None,
+    sort_key: str | None = None,
+    descending: bool = False,
+) -> ListQuery:
+    """The customer list as the user sees it."""
+    conditions: list[ColumnElement[bool]] = []
+    for key, value in (filters or {}).items():
+        if value not in (None, ""):
+            conditions.append(FILTERS[key] == value)
+    plan = search_plan(session, search)
+    return ListQuery(
+        spec=CUSTOMER_LIST,
+        conditions=(*conditions, *plan.conditions),
+        sort_key=sort_key,
+        descending=descending,
+        id_filter=plan.id_filter,
+    )
+
+
+def find_customers(session: Session, search: str, limit: int = 20) -> list[tuple[str, str]]:
+    """(客户编号, 客户名称) of the customers a search finds, in list order."""
+    query = customer_query(session, search)
+    code, name = CUSTOMER_LIST.column("code").expr, CUSTOMER_LIST.column("name").expr
+    rows = session.execute(
+        query._ordered(query._where(select(code, name))).limit(limit)  # noqa: SLF001
+    )
+    return [(c, n) for c, n in rows]

@@ -1,0 +1,105 @@
+"""Staff (人员) and departments: the list every 负责人/受理人/经办人 field picks from."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from desktop_crm.models import Customer, Department, User, UserRole
+
+from .customer_fields import ROLES
+from .errors import FieldProblem, NotFound, ValidationError
+
+
+@dataclass(frozen=True)
+class StaffInput:
+    name: str
+    department_id: int | None
+    roles: Sequence[str]
+    active: bool = True
+    login: str | None = None
+    phone: str | None = None
+
+
+def departments(session: Session, active_only: bool = True) -> list[Department]:
+    query = select(Department).order_by(Department.sort_order, Department.id)
+    if active_only:
+        query = query.where(Department.active.is_(True))
+    return list(session.scalars(query))
+
+
+def staff_list(session: Session, active_only: bool = True) -> list[User]:
+    query = select(User).order_by(User.name)
+    if active_only:
+        query = query.where(User.active.is_(True))
+    return list(session.scalars(query))
+
+
+def find_staff(session: Session, text: str) -> User | None:
+    """The staff member whose name or login is `text` (used by import)."""
+    text = text.strip()
+    if not text:
+        return None
+    return session.scalar(
+        select(User)
+        .where((User.name == text) | (User.login == text))
+        .order_by(User.active.desc(), User.id)
+    )
+
+
+def _validate(session: Session, data: StaffInput, user_id: int | None) -> list[FieldProblem]:
+    problems = []
+    if not data.name.strip():
+        problems.append(FieldProblem("name", "请填写姓名。"))
+    elif len(data.name) > 40:
+        problems.append(FieldProblem("name", "姓名最多 40 个字。"))
+    unknown = [r for r in data.roles if r not in ROLES]
+    if unknown:
+        problems.append(FieldProblem("roles", f"没有这个角色：{'、'.join(unknown)}。"))
+    if data.login:
+        clash = session.scalar(
+            select(User.id).where(User.login == data.login.strip(), User.id != (user_id or 0))
+        )
+        if clash:
+            problems.append(FieldProblem("login", f"登录名「{data.login}」已被别人使用。"))
+    if data.department_id is not None and session.get(Department, data.department_id) is None:
+        problems.append(FieldProblem("department_id", "所选部门不存在。"))
+    return problems
+
+
+def save_staff(session: Session, actor: User, data: StaffInput, user_id: int | None = None) -> User:
+    """Create or change a staff member; refuses with the reasons, writes nothing then."""
+    problems = _validate(session, data, user_id)
+    if problems:
+        raise ValidationError(problems)
+    if user_id is None:
+        user = User()
+        session.add(user)
+    else:
+        user = session.get(User, user_id)
+        if user is None:
+            raise NotFound("这个人员已不存在。")
+    user.name = data.name.strip()
+    user.department_id = data.department_id
+    user.active = data.active
+    user.login = (data.login or "").strip() or None
+    user.phone = (data.phone or "").strip() or None
+    wanted = list(dict.fromkeys(data.roles))
+    user.roles = [r for r in user.roles if r.role in wanted] + [
+        UserRole(role=r) for r in wanted if r not in user.role_names
+    ]
+    session.commit()
+    return user
+
+
+def customer_counts(session: Session) -> dict[int, int]:
+    """How many customers each staff member owns."""
+    rows = session.execute(
+        select(Customer.owner_id, func.count())
+        .where(Customer.owner_id.is_not(None))
+        .group_by(Customer.owner_id)
+    )
+    return {owner: count for owner, count in rows}
