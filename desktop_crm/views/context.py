@@ -1,0 +1,52 @@
+"""What every screen needs: sessions on the store, the acting user, and change signals."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from PySide6.QtCore import QObject, Signal
+from sqlalchemy.orm import Session, sessionmaker
+
+from desktop_crm.config import StoreLocation
+from desktop_crm.models import User
+
+
+class ChangeHub(QObject):
+    """Broadcasts what changed so open lists refresh themselves (Anki-style)."""
+
+    sig_customers_changed = Signal()
+    sig_staff_changed = Signal()
+    sig_lookups_changed = Signal()
+
+
+@dataclass
+class AppContext:
+    """Handed to every window and dialog instead of globals."""
+
+    session_factory: sessionmaker[Session]
+    store: StoreLocation
+    user_id: int
+    hub: ChangeHub
+    log_path: str
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """A short-lived session for one user action (never shared across threads)."""
+        session = self.session_factory()
+        try:
+            yield session
+        finally:
+            session.close()
+
+    def actor(self, session: Session) -> User:
+        """The signed-in user, loaded in `session`."""
+        user = session.get(User, self.user_id)
+        assert user is not None
+        return user
+
+    def run(self, action: Callable[[Session, User], object]) -> object:
+        """Run one service call as the current user in a fresh session."""
+        with self.session() as session:
+            return action(session, self.actor(session))

@@ -1,0 +1,34 @@
+"""Showing refusals and unexpected errors to the user in Chinese, never as a traceback."""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from desktop_crm.services.errors import ServiceError
+
+log = logging.getLogger(__name__)
+
+
+def show_refusal(parent: QWidget | None, error: ServiceError, title: str = "无法完成") -> None:
+    """A service's refusal: its Chinese message, nothing else."""
+    QMessageBox.warning(parent, title, error.message)
+
+
+def show_unexpected(parent: QWidget | None, error: BaseException, log_path: str) -> None:
+    """A bug: log the whole error, tell the user plainly where the details are."""
+    log.error("unexpected error", exc_info=(type(error), error, error.__traceback__))
+    QMessageBox.critical(
+        parent,
+        "程序出错",
+        "操作没有完成，程序遇到了意外错误。已保存的数据不受影响。\n\n"
+        f"详细信息已写入日志文件：\n{log_path}\n\n请把这个文件发给维护人员。",
+    )
+
+
+def confirm(parent: QWidget | None, title: str, text: str) -> bool:
+    answer = QMessageBox.question(
+        parent, title, text, QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No
+    )
+    return answer == QMessageBox.StandardButton.Yes

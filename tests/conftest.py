@@ -1,0 +1,69 @@
+"""Shared fixtures: a fresh, migrated SQLite store per test, and a Qt app context."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy.orm import Session, sessionmaker
+
+from desktop_crm.config import StoreLocation, sqlite_store
+from desktop_crm.models import User
+from desktop_crm.models.db import make_engine, make_session_factory
+from desktop_crm.models.migrate import upgrade_database
+from desktop_crm.services import bootstrap
+
+
+@pytest.fixture(autouse=True)
+def _private_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Never touch the real user's data folder."""
+    data = tmp_path / "data"
+    data.mkdir()
+    monkeypatch.setenv("DESKTOP_CRM_DATA_DIR", str(data))
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> StoreLocation:
+    return sqlite_store(tmp_path / "crm.sqlite3")
+
+
+@pytest.fixture
+def session_factory(store: StoreLocation) -> Iterator[sessionmaker[Session]]:
+    engine = make_engine(store.url)
+    upgrade_database(engine)
+    factory = make_session_factory(engine)
+    with factory() as session:
+        bootstrap.ensure_defaults(session)
+    yield factory
+    engine.dispose()
+
+
+@pytest.fixture
+def session(session_factory: sessionmaker[Session]) -> Iterator[Session]:
+    with session_factory() as session:
+        yield session
+
+
+@pytest.fixture
+def admin(session: Session) -> User:
+    return bootstrap.administrator(session)
+
+
+@pytest.fixture
+def app_context(qapp, session_factory, store):  # noqa: ANN001
+    from desktop_crm.views.context import AppContext, ChangeHub
+
+    with session_factory() as session:
+        admin_id = bootstrap.administrator(session).id
+    return AppContext(
+        session_factory=session_factory,
+        store=store,
+        user_id=admin_id,
+        hub=ChangeHub(),
+        log_path=os.environ["DESKTOP_CRM_DATA_DIR"] + "/desktop-crm.log",
+    )
