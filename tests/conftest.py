@@ -7,8 +7,6 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -20,16 +18,14 @@ from desktop_crm.services import bootstrap
 
 
 @pytest.fixture(autouse=True)
-def _private_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Never touch the real user's data folder."""
-    data = tmp_path / "data"
-    data.mkdir()
-    monkeypatch.setenv("DESKTOP_CRM_DATA_DIR", str(data))
+def _private_data_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Never touch the real user's data folder (and keep each test's tmp_path its own)."""
+    monkeypatch.setenv("DESKTOP_CRM_DATA_DIR", str(tmp_path_factory.mktemp("data")))
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> StoreLocation:
-    return sqlite_store(tmp_path / "crm.sqlite3")
+def store(tmp_path_factory: pytest.TempPathFactory) -> StoreLocation:
+    return sqlite_store(tmp_path_factory.mktemp("store") / "crm.sqlite3")
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ rarer characters, so it is never used. Missing glyphs print as blanks without an
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 import threading
@@ -32,8 +33,9 @@ class FontCandidate:
 
 # (file name, name shown to the user), in order of preference.
 WINDOWS_FONT_FILES: tuple[tuple[str, str], ...] = (
-    ("msyh.ttc", "微软雅黑"),
+    # 宋体 first: the office's paper forms are set in it.
     ("simsun.ttc", "宋体"),
+    ("msyh.ttc", "微软雅黑"),
     ("simhei.ttf", "黑体"),
 )
 LINUX_FONT_FILES: tuple[tuple[str, str], ...] = (
@@ -49,6 +51,7 @@ LINUX_FONT_DIRS: tuple[Path, ...] = (
     Path.home() / ".fonts",
 )
 
+log = logging.getLogger(__name__)
 _lock = threading.Lock()
 _registered: dict[str, str] = {}  # resolved path → reportlab font name
 _default_font: str | None = None
@@ -142,6 +145,8 @@ def register_cjk_font(configured_path: str | os.PathLike[str] | None = None) -> 
                 continue
             if configured_path is None:
                 _default_font = name
+            elif problems:  # the configured font failed; a system font stands in
+                log.warning("设置中的字体不可用，改用%s：%s", candidate.description, problems[0])
             return name
         message = (
             "找不到可用于打印的中文字体。已查找：" + _looked_for() + "。"

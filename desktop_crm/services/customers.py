@@ -111,12 +111,19 @@ def _clean_text(field_def: CustomerField, value: object) -> str | None:
 
 
 def clean_values(
-    session: Session, values: Mapping[str, object], staff_by_name: Mapping[str, int] | None = None
+    session: Session,
+    values: Mapping[str, object],
+    staff_by_name: Mapping[str, int] | None = None,
+    choice_cache: dict[str, list[str]] | None = None,
 ) -> tuple[dict[str, object], list[FieldProblem]]:
-    """Typed values for the given fields, and a problem per refused field."""
+    """Typed values for the given fields, and a problem per refused field.
+
+    Batch callers (import) pass `staff_by_name` and a shared `choice_cache` so a row
+    costs no queries.
+    """
     clean: dict[str, object] = {}
     problems: list[FieldProblem] = []
-    choice_cache: dict[str, list[str]] = {}
+    choice_cache = {} if choice_cache is None else choice_cache
     for key, raw in values.items():
         field_def = FIELDS_BY_KEY.get(key)
         if field_def is None:

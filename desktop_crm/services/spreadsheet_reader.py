@@ -308,6 +308,14 @@ def _check_header(
     return first + 1, headers
 
 
+def _has_data(source: TableSource) -> bool:
+    rows = source.iter_rows()
+    try:
+        return next(rows, None) is not None
+    finally:
+        rows.close()
+
+
 def _only_header_error(sheet_name: str, header_row: int) -> SpreadsheetError:
     return SpreadsheetError(
         f"工作表“{sheet_name}”只有表头（第 {header_row} 行），下面没有数据行。"
@@ -442,7 +450,7 @@ def _xlsx_source(path: Path, workbook: Any, sheet: str | None, close: Any) -> Ta
         row_factory=rows,
         closer=close,
     )
-    if next(source.iter_rows(), None) is None:
+    if not _has_data(source):
         raise _only_header_error(sheet_name, header_row)
     return source
 
@@ -534,6 +542,6 @@ def _open_csv(path: Path) -> TableSource:
         row_count_estimate=max(line_count - header_row, 0),
         row_factory=rows,
     )
-    if next(source.iter_rows(), None) is None:
+    if not _has_data(source):
         raise _only_header_error(sheet_name, header_row)
     return source

@@ -12,6 +12,7 @@ from desktop_crm.models import Customer, Department, User, UserRole
 
 from .customer_fields import ROLES
 from .errors import FieldProblem, NotFound, ValidationError
+from .text_keys import pinyin_keys
 
 
 @dataclass(frozen=True)
@@ -103,3 +104,46 @@ def customer_counts(session: Session) -> dict[int, int]:
         .group_by(Customer.owner_id)
     )
     return {owner: count for owner, count in rows}
+
+
+@dataclass(frozen=True)
+class StaffRow:
+    """One staff member as plain values, for tables and pickers (no ORM object escapes)."""
+
+    id: int
+    name: str
+    login: str | None
+    department_id: int | None
+    department: str | None
+    roles: tuple[str, ...]
+    phone: str | None
+    active: bool
+    customers: int
+
+
+def _role_rank(role: str) -> int:
+    return ROLES.index(role) if role in ROLES else len(ROLES)
+
+
+def staff_rows(session: Session, active_only: bool = False) -> list[StaffRow]:
+    """Staff with department name and customer count; active people first, then by pinyin."""
+    counts = customer_counts(session)
+    query = select(User, Department.name).outerjoin(Department, User.department_id == Department.id)
+    if active_only:
+        query = query.where(User.active.is_(True))
+    rows = [
+        StaffRow(
+            id=user.id,
+            name=user.name,
+            login=user.login,
+            department_id=user.department_id,
+            department=department,
+            roles=tuple(sorted(user.role_names, key=_role_rank)),
+            phone=user.phone,
+            active=user.active,
+            customers=counts.get(user.id, 0),
+        )
+        for user, department in session.execute(query)
+    ]
+    # A staff list is short: sorting by pinyin here is cheap and reads as a Chinese user expects.
+    return sorted(rows, key=lambda r: (not r.active, pinyin_keys(r.name)[0], r.name, r.id))

@@ -1,0 +1,65 @@
+"""Program entry: command-line verbs go to cli.py, everything else starts the window."""
+
+from __future__ import annotations
+
+import logging
+import sys
+import traceback
+from collections.abc import Sequence
+from types import TracebackType
+
+from desktop_crm import cli
+from desktop_crm.config import APP_NAME, APP_TITLE, ConfigError, store_from_args
+from desktop_crm.logging_setup import setup_logging
+
+log = logging.getLogger(__name__)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """`desktop-crm [--db PATH | --db-url URL] [VERB …]`."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    log_file = setup_logging()
+    try:
+        args = cli.parse(argv)
+    except cli.UsageError:
+        return cli.run(argv)  # prints the usage problem, exit status 2
+    except SystemExit as done:  # --help
+        return int(done.code or 0)
+    if args.verb is not None:
+        return cli.run(argv)
+    return run_gui(argv, str(log_file))
+
+
+def run_gui(argv: list[str], log_file: str) -> int:
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    from desktop_crm.views.startup import open_main_window
+
+    app = QApplication.instance() or QApplication([sys.argv[0], *argv])
+    app.setOrganizationName(APP_NAME)
+    app.setApplicationName(APP_NAME)
+    app.setApplicationDisplayName(APP_TITLE)
+
+    def excepthook(
+        kind: type[BaseException], error: BaseException, tb: TracebackType | None
+    ) -> None:
+        log.error("unhandled error:\n%s", "".join(traceback.format_exception(kind, error, tb)))
+        QMessageBox.critical(
+            None,
+            "程序出错",
+            "操作没有完成，程序遇到了意外错误。已保存的数据不受影响。\n\n"
+            f"详细信息已写入日志文件：\n{log_file}",
+        )
+
+    sys.excepthook = excepthook
+    try:
+        args = cli.parse(argv)
+        location = store_from_args(args.db, args.db_url)
+    except (cli.UsageError, ConfigError) as error:
+        QMessageBox.critical(None, APP_TITLE, str(error))
+        return 2
+    window = open_main_window(location, log_file)
+    if window is None:
+        return 1
+    window.show()
+    return app.exec()

@@ -1,0 +1,64 @@
+"""Documents made from the store: list exports and printed forms.
+
+The one place where service data meets the report renderers, shared by the window and the
+command line so both produce the same files.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from pathlib import Path
+from typing import BinaryIO
+
+from sqlalchemy.orm import Session
+
+from desktop_crm.models import User, local_now
+from desktop_crm.reports.forms.customer_card import CUSTOMER_CARD
+from desktop_crm.reports.pdf_render import render_pdf
+from desktop_crm.reports.table_xlsx import ExportColumn, write_table
+from desktop_crm.reports.xlsx_render import render_xlsx
+from desktop_crm.services import customers
+from desktop_crm.services.listing import ListQuery
+
+
+def internal_note(actor: User) -> str:
+    """The mark every copy of customer files carries (DOMAIN §1: copies are internal)."""
+    return f"内部资料 · 导出人 {actor.name} · {local_now():%Y-%m-%d %H:%M}"
+
+
+def export_list(
+    session: Session,
+    actor: User,
+    query: ListQuery,
+    target: str | Path | BinaryIO,
+    sheet_title: str,
+    progress: Callable[[int], None] | None = None,
+    is_cancelled: Callable[[], bool] | None = None,
+) -> int:
+    """Write the list as the user sees it (filters, search, sort) to a workbook."""
+    columns = [ExportColumn(c.title, c.kind, c.width) for c in query.columns]
+    rows = (row[1:] for row in query.iter_rows(session))
+    return write_table(
+        target,
+        columns,
+        rows,
+        sheet_title=sheet_title,
+        title_note=internal_note(actor),
+        progress=progress,
+        is_cancelled=is_cancelled,
+    )
+
+
+def customer_card_pdf(
+    session: Session, actor: User, customer_id: int, font_path: str | None = None
+) -> bytes:
+    buffer = io.BytesIO()
+    render_pdf(CUSTOMER_CARD, customers.card_data(session, customer_id, actor), buffer, font_path)
+    return buffer.getvalue()
+
+
+def customer_card_xlsx(session: Session, actor: User, customer_id: int) -> bytes:
+    buffer = io.BytesIO()
+    render_xlsx(CUSTOMER_CARD, customers.card_data(session, customer_id, actor), buffer)
+    return buffer.getvalue()

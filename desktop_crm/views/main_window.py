@@ -1,0 +1,277 @@
+"""The main window: navigation over the office's areas, menus, status bar."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QUrl
+from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QMainWindow,
+    QMessageBox,
+    QStackedWidget,
+    QWidget,
+)
+
+from desktop_crm import documents
+from desktop_crm.config import APP_TITLE
+
+from .context import AppContext
+from .customers.customer_page import CustomerPage
+from .customers.import_dialog import import_customers
+from .pdf_preview import PdfPreviewDialog
+from .workers import run_job
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, context: AppContext) -> None:
+        super().__init__()
+        self.setObjectName("mainWindow")
+        self._context = context
+        self.setWindowTitle(APP_TITLE)
+        self.customers = CustomerPage(context)
+        self.customers.sig_open_customer.connect(self.open_customer)
+        self._open_cards: list[QWidget] = []
+
+        self.navigation = QListWidget(objectName="navigation")
+        self.pages = QStackedWidget(objectName="pages")
+        self._add_area(self.tr("客户档案"), self.customers)
+        self.navigation.setFixedWidth(
+            self.navigation.fontMetrics().horizontalAdvance("客户档案管理") + 32
+        )
+        self.navigation.currentRowChanged.connect(self.pages.setCurrentIndex)
+        self.navigation.setCurrentRow(0)
+
+        central = QWidget()
+        layout = QHBoxLayout(central)
+        layout.addWidget(self.navigation)
+        layout.addWidget(self.pages, 1)
+        self.setCentralWidget(central)
+        self._build_menus()
+        self._build_status_bar()
+        self.resize(1280, 800)
+
+    def _add_area(self, title: str, page: QWidget) -> None:
+        self.navigation.addItem(title)
+        self.pages.addWidget(page)
+
+    def _action(
+        self,
+        text: str,
+        slot,
+        shortcut: QKeySequence | QKeySequence.StandardKey | None = None,
+        name: str = "",
+    ) -> QAction:  # noqa: ANN001
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(shortcut)
+        if name:
+            action.setObjectName(name)
+        action.triggered.connect(slot)
+        return action
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu(self.tr("文件(&F)"))
+        self.new_action = self._action(
+            self.tr("新建客户(&N)"),
+            self.new_customer,
+            QKeySequence.StandardKey.New,
+            "actionNewCustomer",
+        )
+        self.import_action = self._action(
+            self.tr("导入客户表格(&I)…"), self.import_customers, None, "actionImport"
+        )
+        self.export_action = self._action(
+            self.tr("导出客户名册(&E)…"),
+            self.export_customers,
+            QKeySequence("Ctrl+E"),
+            "actionExport",
+        )
+        self.print_action = self._action(
+            self.tr("打印客户资料管理卡(&P)…"),
+            self.print_customer,
+            QKeySequence.StandardKey.Print,
+            "actionPrint",
+        )
+        quit_action = self._action(self.tr("退出(&X)"), self.close, QKeySequence.StandardKey.Quit)
+        for action in (self.new_action, self.import_action, self.export_action, self.print_action):
+            file_menu.addAction(action)
+        file_menu.addSeparator()
+        file_menu.addAction(quit_action)
+
+        edit_menu = bar.addMenu(self.tr("编辑(&E)"))
+        self.find_action = self._action(
+            self.tr("查找客户(&F)"),
+            self.customers.focus_search,
+            QKeySequence.StandardKey.Find,
+            "actionFind",
+        )
+        edit_menu.addAction(self.find_action)
+        edit_menu.addAction(
+            self._action(self.tr("打开客户卡(&O)"), self.open_selected, QKeySequence("Ctrl+O"))
+        )
+        edit_menu.addAction(
+            self._action(
+                self.tr("刷新(&R)"), self.customers.apply, QKeySequence.StandardKey.Refresh
+            )
+        )
+
+        settings_menu = bar.addMenu(self.tr("设置(&S)"))
+        settings_menu.addAction(
+            self._action(self.tr("分类列表…"), self.edit_lookups, None, "actionLookups")
+        )
+        settings_menu.addAction(
+            self._action(self.tr("人员管理…"), self.edit_staff, None, "actionStaff")
+        )
+        settings_menu.addAction(
+            self._action(self.tr("客户移交…"), self.reassign, None, "actionReassign")
+        )
+
+        help_menu = bar.addMenu(self.tr("帮助(&H)"))
+        help_menu.addAction(self._action(self.tr("打开日志文件夹"), self.open_log_folder))
+        help_menu.addAction(self._action(self.tr("关于"), self.about))
+
+    def _build_status_bar(self) -> None:
+        with self._context.session() as session:
+            user = self._context.actor(session).name
+        self.store_label = QLabel(
+            self.tr("数据库：") + self._context.store.description, objectName="statusStore"
+        )
+        self.user_label = QLabel(self.tr("当前用户：") + user, objectName="statusUser")
+        self.statusBar().addWidget(self.store_label, 1)
+        self.statusBar().addPermanentWidget(self.user_label)
+
+    # ----------------------------------------------------------------- actions
+
+    def open_customer(self, customer_id: int | None) -> None:
+        from .customers.card_dialog import CustomerCardDialog
+
+        dialog = CustomerCardDialog(self._context, customer_id, self)
+        dialog.sig_open_customer.connect(self.open_customer)
+        dialog.finished.connect(lambda _result, d=dialog: self._forget(d))
+        self._open_cards.append(dialog)
+        dialog.show()
+        dialog.raise_()
+
+    def _forget(self, dialog: QWidget) -> None:
+        if dialog in self._open_cards:
+            self._open_cards.remove(dialog)
+        dialog.deleteLater()
+
+    def new_customer(self) -> None:
+        self.open_customer(None)
+
+    def open_selected(self) -> None:
+        customer_id = self.customers.selected_customer_id()
+        if customer_id is not None:
+            self.open_customer(customer_id)
+
+    def import_customers(self) -> None:
+        import_customers(self, self._context)
+
+    def export_customers(self, path: str | None = None) -> None:
+        if not path:
+            path, _ = QFileDialog.getSaveFileName(
+                self, self.tr("导出客户名册"), self.tr("客户名册.xlsx"), "Excel 工作簿 (*.xlsx)"
+            )
+            if not path:
+                return
+            if not path.lower().endswith(".xlsx"):
+                path += ".xlsx"
+        query = self.customers.current_query()
+        total = self.customers.model.total
+
+        def job(session, actor, control):  # noqa: ANN001, ANN202
+            return documents.export_list(
+                session, actor, query, path, "客户名册", control.progress, control.is_cancelled
+            )
+
+        def done(count: int) -> None:
+            self.statusBar().showMessage(
+                self.tr("已导出 {0} 个客户到 {1}").replace("{0}", str(count)).replace("{1}", path),
+                8000,
+            )
+
+        def failed(error: BaseException) -> bool:
+            from desktop_crm.reports.table_xlsx import ExportCancelled
+
+            if isinstance(error, ExportCancelled):
+                self.statusBar().showMessage(self.tr("导出已取消，没有生成文件。"), 8000)
+                return True
+            if isinstance(error, OSError):
+                QMessageBox.warning(
+                    self,
+                    self.tr("导出失败"),
+                    self.tr("无法写入文件：") + f"{path}\n{error.strerror or error}",
+                )
+                return True
+            return False
+
+        run_job(
+            self,
+            self._context,
+            self.tr("正在导出客户名册…"),
+            job,
+            done,
+            maximum=total,
+            on_failed=failed,
+        )
+
+    def print_customer(self) -> None:
+        customer_id = self.customers.selected_customer_id()
+        if customer_id is None:
+            QMessageBox.information(
+                self, self.tr("打印"), self.tr("请先在客户名册中选中一个客户。")
+            )
+            return
+        with self._context.session() as session:
+            actor = self._context.actor(session)
+            from desktop_crm.services.customers import get_customer
+
+            code = get_customer(session, customer_id).code
+            pdf = documents.customer_card_pdf(session, actor, customer_id)
+
+        def xlsx() -> bytes:
+            with self._context.session() as session:
+                return documents.customer_card_xlsx(
+                    session, self._context.actor(session), customer_id
+                )
+
+        PdfPreviewDialog(
+            pdf, self.tr("客户资料管理卡"), f"客户资料管理卡-{code}.pdf", self, xlsx
+        ).exec()
+
+    def edit_lookups(self) -> None:
+        from .admin.lookup_dialog import LookupListsDialog
+
+        LookupListsDialog(self._context, self).exec()
+
+    def edit_staff(self) -> None:
+        from .admin.staff_dialog import StaffDialog
+
+        StaffDialog(self._context, self).exec()
+
+    def reassign(self) -> None:
+        from .admin.reassign_dialog import ReassignDialog
+
+        ReassignDialog(self._context, parent=self).exec()
+
+    def open_log_folder(self) -> None:
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(Path(self._context.log_path).parent)))
+
+    def about(self) -> None:
+        QMessageBox.about(
+            self,
+            self.tr("关于"),
+            f"{APP_TITLE}\n\n"
+            + self.tr("数据库：")
+            + self._context.store.description
+            + "\n"
+            + self.tr("日志：")
+            + self._context.log_path,
+        )

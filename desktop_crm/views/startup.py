@@ -1,0 +1,81 @@
+"""Opening the store at start: migrate, fill defaults, offer demo data to an empty store."""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtWidgets import QMessageBox
+from sqlalchemy.exc import OperationalError
+
+from desktop_crm.config import APP_TITLE, StoreLocation
+from desktop_crm.models.db import make_engine, make_session_factory
+from desktop_crm.models.migrate import SchemaError, upgrade_database
+from desktop_crm.services import bootstrap, demo_data
+
+from .context import AppContext, ChangeHub
+from .main_window import MainWindow
+from .workers import run_job
+
+log = logging.getLogger(__name__)
+DEMO_CUSTOMERS = 300
+
+
+def open_context(location: StoreLocation, log_file: str) -> AppContext | None:
+    """Open and upgrade the store; explain in Chinese and return None when it cannot be."""
+    try:
+        engine = make_engine(location.url)
+        upgrade_database(engine)
+        factory = make_session_factory(engine)
+        with factory() as session:
+            bootstrap.ensure_defaults(session)
+            user_id = bootstrap.administrator(session).id
+    except SchemaError as error:
+        QMessageBox.critical(None, APP_TITLE, str(error))
+        return None
+    except (OperationalError, RuntimeError, OSError) as error:
+        log.exception("cannot open store %s", location.description)
+        QMessageBox.critical(
+            None,
+            APP_TITLE,
+            f"无法打开数据库：{location.description}\n\n{getattr(error, 'orig', None) or error}\n\n"
+            f"详细信息见日志文件：{log_file}",
+        )
+        return None
+    return AppContext(
+        session_factory=factory, store=location, user_id=user_id, hub=ChangeHub(), log_path=log_file
+    )
+
+
+def open_main_window(location: StoreLocation, log_file: str) -> MainWindow | None:
+    context = open_context(location, log_file)
+    if context is None:
+        return None
+    window = MainWindow(context)
+    with context.session() as session:
+        empty = bootstrap.store_is_empty(session)
+    if empty:
+        window.show()
+        offer_demo_data(window, context)
+    return window
+
+
+def offer_demo_data(window: MainWindow, context: AppContext) -> None:
+    answer = QMessageBox.question(
+        window,
+        APP_TITLE,
+        "数据库里还没有客户。要装入一些演示数据来熟悉程序吗？\n（演示数据只用于试用，正式使用请新建一个数据库。）",
+    )
+    if answer != QMessageBox.StandardButton.Yes:
+        return
+
+    def job(session, actor, control):  # noqa: ANN001, ANN202
+        return demo_data.fill_demo_data(session, actor, DEMO_CUSTOMERS, progress=control.progress)
+
+    run_job(
+        window,
+        context,
+        "正在装入演示数据…",
+        job,
+        lambda _count: context.hub.sig_customers_changed.emit(),
+        DEMO_CUSTOMERS,
+    )
