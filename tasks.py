@@ -26,7 +26,7 @@ def sh(*args: object) -> None:
 
 
 def install(extras: str = "") -> None:
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036 - tasks.py may be run by an older Python
         sys.exit("需要 Python 3.11 或更高版本。")
     if not PYTHON.exists():
         venv.EnvBuilder(with_pip=True).create(VENV)

@@ -7,6 +7,7 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from collections.abc import Iterator
+
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -18,7 +19,9 @@ from desktop_crm.services import bootstrap
 
 
 @pytest.fixture(autouse=True)
-def _private_data_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+def _private_data_dir(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Never touch the real user's data folder (and keep each test's tmp_path its own)."""
     monkeypatch.setenv("DESKTOP_CRM_DATA_DIR", str(tmp_path_factory.mktemp("data")))
 

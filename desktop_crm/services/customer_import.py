@@ -365,7 +365,11 @@ def insert_customers(
         connection = session.connection()
         connection.execute(insert(Customer.__table__), records)
         codes = [r["code"] for r in records]
-        id_by_code = dict(connection.execute(select(Customer.code, Customer.id).where(Customer.code.in_(codes))).all())
+        id_by_code = dict(
+            connection.execute(
+                select(Customer.code, Customer.id).where(Customer.code.in_(codes))
+            ).all()
+        )
         ids = [id_by_code[code] for code in codes]
         contacts = [
             {

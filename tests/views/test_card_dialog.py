@@ -270,7 +270,9 @@ def test_stale_card_is_refused_with_a_warning(qtbot, app_context, boxes):
     customer_id, _code = make_customer(app_context)
     dialog = open_card(qtbot, app_context, customer_id)
     with app_context.session() as s:  # someone else saves meanwhile
-        customers.save_customer(s, app_context.actor(s), {"phone": "13900000000"}, None, customer_id)
+        customers.save_customer(
+            s, app_context.actor(s), {"phone": "13900000000"}, None, customer_id
+        )
     field(dialog, "short_name").setText("秦岭商混")
     click(qtbot, dialog, "customerSave")
     assert boxes["warning"] and "别人修改" in boxes["warning"][0]
@@ -322,6 +324,7 @@ def test_contacts_added_and_one_marked_primary(qtbot, app_context, boxes, monkey
             {"name": "李娜", "mobile": "13709876543", "birthday": date(1985, 6, 1)},
         ],
     )
+    dialog.tabs.setCurrentIndex(dialog.contacts_tab_index)
     table = dialog.findChild(QTableWidget, "contactTable")
     click(qtbot, dialog, "contactAdd")
     click(qtbot, dialog, "contactAdd")
@@ -348,6 +351,7 @@ def test_removing_the_primary_contact_makes_the_next_one_primary(
 ):
     dialog = open_card(qtbot, app_context)
     fill_contact(monkeypatch, [{"name": "王建军"}, {"name": "李娜"}])
+    dialog.tabs.setCurrentIndex(dialog.contacts_tab_index)
     click(qtbot, dialog, "contactAdd")
     click(qtbot, dialog, "contactAdd")
     table = dialog.findChild(QTableWidget, "contactTable")
@@ -418,7 +422,9 @@ def test_attachment_added_listed_and_removed(qtbot, app_context, boxes, monkeypa
 
     opened = []
     monkeypatch.setattr(
-        card_dialog.QDesktopServices, "openUrl", staticmethod(lambda url: opened.append(url) or True)
+        card_dialog.QDesktopServices,
+        "openUrl",
+        staticmethod(lambda url: opened.append(url) or True),
     )
     table.selectRow(0)
     click(qtbot, dialog, "attachmentOpen")
@@ -439,3 +445,39 @@ def test_print_opens_the_preview(qtbot, app_context, boxes):
     assert preview is not None and preview.document.pageCount() >= 1
     assert boxes["critical"] == []
     preview.close()
+
+
+def test_missing_customer_is_reported_and_the_card_closes(qtbot, app_context, boxes):
+    dialog = open_card(qtbot, app_context, 999)
+    assert len(boxes["warning"]) == 1 and "不存在" in boxes["warning"][0]
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+
+
+# ---------------------------------------------------------------- shared widgets
+
+
+def test_optional_date_and_choice_widgets(qtbot):
+    from desktop_crm.views.widgets import ChoiceCombo, OptionalDateEdit, StaffCombo
+
+    edit = OptionalDateEdit()
+    qtbot.addWidget(edit)
+    assert edit.value() is None and edit.edit.text() == "（未填）"
+    edit.set_value(date(2025, 3, 12))
+    assert edit.value() == date(2025, 3, 12) and edit.edit.text() == "2025-03-12"
+    qtbot.mouseClick(edit.clear_button, Qt.MouseButton.LeftButton)
+    assert edit.value() is None
+
+    combo = ChoiceCombo()
+    qtbot.addWidget(combo)
+    combo.set_choices([("A", "每周拜访两次"), ("B", None)])
+    assert combo.value() is None
+    combo.set_value("Z")  # a value retired from the list is kept, not lost
+    assert combo.value() == "Z" and combo.count() == 4
+    combo.set_value("A")
+    assert combo.toolTip() == "每周拜访两次"
+
+    staff = StaffCombo()
+    qtbot.addWidget(staff)
+    staff.set_staff([(1, "张伟")])
+    staff.set_value(7, "李强（已离职）")
+    assert staff.value() == 7 and staff.currentText() == "李强（已离职）"

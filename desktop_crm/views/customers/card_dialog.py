@@ -172,7 +172,7 @@ class ContactDialog(QDialog):
     def __init__(self, contact: ContactInput | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("contactDialog")
-        self.setWindowTitle(self.tr("联系人") if contact is None else self.tr("修改联系人"))
+        self.setWindowTitle(self.tr("添加联系人") if contact is None else self.tr("修改联系人"))
         self._id = contact.id if contact else None
         self.name_edit = QLineEdit(self)
         self.title_edit = QLineEdit(self)
@@ -298,10 +298,12 @@ class CustomerCardDialog(QDialog):
         if customer_id is None:
             self._fill_new()
         elif not self._load_card():
+            self.save_button.setEnabled(False)
             QTimer.singleShot(0, self._close_without_asking)
-        self._refresh_lists()
+        else:
+            self._refresh_lists()
         self._apply_mode()
-        self.resize(980, 720)
+        self.resize(960, 680)
 
     # ================================================================= building
 
@@ -343,10 +345,10 @@ class CustomerCardDialog(QDialog):
         self.print_button.clicked.connect(self.print_card)
         self.save_button = _button(self, self.tr("保存"), "customerSave")
         self.save_button.setToolTip(self.tr("保存客户资料 (Ctrl+S)"))
-        self.save_button.clicked.connect(self.save)
+        self.save_button.clicked.connect(lambda: self.save())
         self.cancel_button = _button(self, self.tr("取消"), "customerCancel")
         self.cancel_button.clicked.connect(self.reject)
-        QShortcut(QKeySequence.StandardKey.Save, self, self.save)
+        QShortcut(QKeySequence.StandardKey.Save, self, lambda: self.save())
 
         buttons = QHBoxLayout()
         buttons.addWidget(self.status_label, 1)
@@ -758,6 +760,8 @@ class CustomerCardDialog(QDialog):
                 customer = customers.get_customer(session, self.customer_id)
                 values = {f.key: getattr(customer, f.key) for f in FIELDS}
                 owner_name = customer.owner.name if customer.owner else None
+                if customer.owner is not None and not customer.owner.active:
+                    owner_name = self.tr("{name}（已停用）").format(name=owner_name)
                 contacts = [
                     ContactInput(**{k: getattr(c, k) for k in CONTACT_KEYS}, id=c.id)
                     for c in customer.contacts
@@ -1006,7 +1010,7 @@ class CustomerCardDialog(QDialog):
         self._refresh_lists()
         self._apply_mode()
         self.status_label.setText(
-            (self.tr("已登记，客户编号 {code}") if creating else self.tr("已保存 {time}")).format(
+            (self.tr("已保存，客户编号 {code}") if creating else self.tr("已保存 {time}")).format(
                 code=self.code, time=datetime.now().strftime("%H:%M")
             )
         )
