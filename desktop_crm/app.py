@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import sys
-import traceback
 from collections.abc import Sequence
 from types import TracebackType
 
@@ -43,13 +42,13 @@ def run_gui(argv: list[str], log_file: str) -> int:
     def excepthook(
         kind: type[BaseException], error: BaseException, tb: TracebackType | None
     ) -> None:
-        log.error("unhandled error:\n%s", "".join(traceback.format_exception(kind, error, tb)))
-        QMessageBox.critical(
-            None,
-            "程序出错",
-            "操作没有完成，程序遇到了意外错误。已保存的数据不受影响。\n\n"
-            f"详细信息已写入日志文件：\n{log_file}",
-        )
+        """Whatever escapes a slot: logged in full, told in Chinese, the window stays up."""
+        from desktop_crm.views.messages import show_unexpected
+
+        if not isinstance(error, Exception):  # KeyboardInterrupt and the like
+            sys.__excepthook__(kind, error, tb)
+            return
+        show_unexpected(QApplication.activeWindow(), error, log_file)
 
     sys.excepthook = excepthook
     try:

@@ -10,6 +10,8 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from alembic.script.revision import ResolutionError
+from alembic.util.exc import CommandError
 from sqlalchemy import Engine, text
 
 log = logging.getLogger(__name__)
@@ -53,6 +55,13 @@ def backup_sqlite(engine: Engine, reason: str) -> Path | None:
     return target
 
 
+def _known(script: ScriptDirectory, revision: str) -> bool:
+    try:
+        return script.get_revision(revision) is not None
+    except (ResolutionError, CommandError):
+        return False
+
+
 def upgrade_database(engine: Engine) -> None:
     """Apply pending migrations; back up first when an existing store changes schema."""
     script = ScriptDirectory.from_config(alembic_config(engine))
@@ -60,7 +69,7 @@ def upgrade_database(engine: Engine) -> None:
     head = script.get_current_head()
     if current == head:
         return
-    if current is not None and script.get_revision(current) is None:
+    if current is not None and not _known(script, current):
         raise SchemaError(
             "这个数据库是由更新版本的客户服务管理系统创建的，当前程序无法打开。请先升级程序。"
         )

@@ -78,9 +78,17 @@ def search_plan(session: Session, search: str) -> SearchPlan:
     long_words = [w for w in latin if len(w) >= 3]
     short_words = [w for w in latin if len(w) < 3]
     for word in short_words:
+        # The initials and the sort key start with the same letter (both come from the
+        # first reading), so the range on the indexed sort key is the same condition for
+        # one letter and narrows the scan for two; without it a million rows are read.
+        first = word[0]
         conditions.append(
-            and_(Customer.pinyin_initials >= word, Customer.pinyin_initials < word + "\uffff")
+            and_(Customer.pinyin_sort >= first, Customer.pinyin_sort < first + "\uffff")
         )
+        if len(word) > 1:
+            conditions.append(
+                and_(Customer.pinyin_initials >= word, Customer.pinyin_initials < word + "\uffff")
+            )
     if not sqlite:
         for run in chinese:
             conditions.append(Customer.search_hanzi.ilike(f"%{' '.join(run)}%"))

@@ -50,3 +50,7 @@ class Conflict(ServiceError):
 
 class NotFound(ServiceError):
     """The record asked for does not exist (any more)."""
+
+
+class StoreUnavailable(ServiceError):
+    """The database cannot be used right now (file gone, disk full, locked, server down)."""

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from desktop_crm.config import StoreLocation
 from desktop_crm.models import User
+from desktop_crm.services.errors import StoreUnavailable
 
 
 class ChangeHub(QObject):
@@ -33,7 +34,17 @@ class AppContext:
 
     @contextmanager
     def session(self) -> Iterator[Session]:
-        """A short-lived session for one user action (never shared across threads)."""
+        """A short-lived session for one user action (never shared across threads).
+
+        Refuses when the SQLite file has vanished: SQLite would go on writing into the
+        deleted file and every later change would be lost.
+        """
+        path = self.store.sqlite_path
+        if path is not None and not path.exists():
+            raise StoreUnavailable(
+                f"数据库文件已不存在：{path}\n可能被删除或移走了。为防止数据丢失，程序不再写入。\n"
+                "请关闭程序，把数据库文件放回原处或从备份恢复后再打开。"
+            )
         session = self.session_factory()
         try:
             yield session

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from PySide6.QtWidgets import QMessageBox, QWidget
+from sqlalchemy.exc import DBAPIError, OperationalError, ProgrammingError
 
 from desktop_crm.services.errors import ServiceError
 
@@ -17,8 +18,24 @@ def show_refusal(parent: QWidget | None, error: ServiceError, title: str = "无�
 
 
 def show_unexpected(parent: QWidget | None, error: BaseException, log_path: str) -> None:
-    """A bug: log the whole error, tell the user plainly where the details are."""
+    """Anything that is not a service's refusal: log the whole error, tell the user plainly.
+
+    Database trouble (disk full, file locked, server gone) is told apart from a bug, as the
+    user can do something about it.
+    """
     log.error("unexpected error", exc_info=(type(error), error, error.__traceback__))
+    if isinstance(error, ServiceError):
+        show_refusal(parent, error)
+        return
+    if isinstance(error, OperationalError | DBAPIError) and not isinstance(error, ProgrammingError):
+        QMessageBox.warning(
+            parent,
+            "数据库暂时无法使用",
+            "刚才的操作没有保存。数据库暂时无法使用：可能是磁盘已满、文件被其他程序锁定，"
+            "或与服务器的连接中断。请稍后再试。\n\n"
+            f"详细信息已写入日志文件：\n{log_path}",
+        )
+        return
     QMessageBox.critical(
         parent,
         "程序出错",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from PySide6.QtWidgets import QMessageBox
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError
 
 from desktop_crm.config import APP_TITLE, StoreLocation
 from desktop_crm.models.db import make_engine, make_session_factory
@@ -32,7 +32,7 @@ def open_context(location: StoreLocation, log_file: str) -> AppContext | None:
     except SchemaError as error:
         QMessageBox.critical(None, APP_TITLE, str(error))
         return None
-    except (OperationalError, RuntimeError, OSError) as error:
+    except (DBAPIError, RuntimeError, OSError) as error:
         log.exception("cannot open store %s", location.description)
         QMessageBox.critical(
             None,

@@ -8,7 +8,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal, SignalInstance
 from PySide6.QtWidgets import QProgressDialog, QWidget
 from sqlalchemy.orm import Session
 
@@ -27,6 +27,7 @@ class JobControl:
     def __init__(self, signals: _JobSignals) -> None:
         self._signals = signals
         self._cancelled = threading.Event()
+        self.lock = threading.Lock()
 
     def progress(self, value: int) -> None:
         self._signals.sig_progress.emit(int(value))
@@ -46,6 +47,10 @@ class _JobSignals(QObject):
 
 Job = Callable[[Session, User, JobControl], Any]
 
+# Signal objects of running jobs. They live in the GUI thread and are released there, once
+# the job has finished, so no Qt object is ever destroyed from a worker thread.
+_running: set[_JobSignals] = set()
+
 
 class _Runner(QRunnable):
     def __init__(
@@ -59,9 +64,17 @@ class _Runner(QRunnable):
             with self._context.session() as session:
                 result = self._job(session, self._context.actor(session), self._control)
         except BaseException as error:  # reported to the GUI thread, never lost
-            self._signals.sig_failed.emit(error)
+            self._report(self._signals.sig_failed, error)
         else:
-            self._signals.sig_done.emit(result)
+            self._report(self._signals.sig_done, result)
+
+    def _report(self, signal: SignalInstance, value: object) -> None:
+        # Emit and drop this thread's reference under the lock, so the GUI thread's
+        # release of the signals object (after taking the lock) is always the last one.
+        with self._control.lock:
+            signal.emit(value)
+            self._signals = None
+            del signal
 
 
 def run_job(
@@ -92,6 +105,8 @@ def run_job(
         dialog.canceled.disconnect(control.cancel)
         dialog.reset()
         dialog.deleteLater()
+        with control.lock:
+            _running.discard(signals)
 
     def done(result: Any) -> None:
         finish()
@@ -108,7 +123,6 @@ def run_job(
 
     signals.sig_done.connect(done)
     signals.sig_failed.connect(failed)
-    # Keep the signals object alive as long as the dialog.
-    signals.setParent(dialog)
+    _running.add(signals)
     QThreadPool.globalInstance().start(_Runner(context, job, signals, control))
     return control
