@@ -11,7 +11,7 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
-from desktop_crm.config import StoreLocation, sqlite_store
+from desktop_crm.config import StoreLocation, sqlite_store, store_from_args
 from desktop_crm.models import User
 from desktop_crm.models.db import make_engine, make_session_factory
 from desktop_crm.models.migrate import upgrade_database
@@ -26,9 +26,46 @@ def _private_data_dir(
     monkeypatch.setenv("DESKTOP_CRM_DATA_DIR", str(tmp_path_factory.mktemp("data")))
 
 
-@pytest.fixture
-def store(tmp_path_factory: pytest.TempPathFactory) -> StoreLocation:
-    return sqlite_store(tmp_path_factory.mktemp("store") / "crm.sqlite3")
+# Set DESKTOP_CRM_TEST_PG_URL (e.g. postgresql://postgres@127.0.0.1:5433/postgres) to run
+# every store-backed test on PostgreSQL as well; .ci/run does.
+PG_ADMIN_URL = os.environ.get("DESKTOP_CRM_TEST_PG_URL")
+BACKENDS = ["sqlite", "postgresql"] if PG_ADMIN_URL else ["sqlite"]
+
+
+@pytest.fixture(params=BACKENDS)
+def store(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[StoreLocation]:
+    if request.param == "sqlite":
+        yield sqlite_store(tmp_path_factory.mktemp("store") / "crm.sqlite3")
+        return
+    yield from _postgres_store()
+
+
+def _postgres_store() -> Iterator[StoreLocation]:
+    """A fresh PostgreSQL database for one test, dropped afterwards."""
+    import uuid
+
+    from sqlalchemy import create_engine, text
+
+    admin_url = PG_ADMIN_URL.replace("postgresql://", "postgresql+psycopg://", 1)
+    name = f"crm_test_{uuid.uuid4().hex[:12]}"
+    server = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with server.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    location = store_from_args(None, admin_url.rsplit("/", 1)[0] + "/" + name)
+    yield location
+    from sqlalchemy import create_engine as _create
+
+    _create(location.url).dispose()
+    with server.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    server.dispose()
+
+
+def sqlite_only(store: StoreLocation) -> None:
+    if store.sqlite_path is None:
+        pytest.skip("SQLite only")
 
 
 @pytest.fixture

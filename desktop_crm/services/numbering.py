@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from desktop_crm.models import NumberSequence
@@ -22,9 +23,14 @@ def take_numbers(session: Session, series: str, count: int = 1) -> int:
         .returning(NumberSequence.next_value)
     ).scalar_one_or_none()
     if result is None:
-        session.add(NumberSequence(name=series, next_value=1 + count))
-        session.flush()
-        return 1
+        # First number of a new series (e.g. a new year): create the row, tolerating
+        # another PC creating it at the same moment, then take the number as usual.
+        try:
+            with session.begin_nested():
+                session.add(NumberSequence(name=series, next_value=1))
+        except IntegrityError:
+            pass
+        return take_numbers(session, series, count)
     return result - count
 
 

@@ -13,9 +13,11 @@ from desktop_crm.models.migrate import (
     upgrade_database,
 )
 from desktop_crm.services import customers
+from tests.conftest import sqlite_only
 
 
 def test_fresh_store_is_at_head_in_wal_mode(session_factory, store) -> None:  # noqa: ANN001
+    sqlite_only(store)
     engine = make_engine(store.url)
     assert current_revision(engine) == head_revision(engine)
     with engine.connect() as connection:

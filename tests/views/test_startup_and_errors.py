@@ -12,6 +12,7 @@ from desktop_crm.services import customers
 from desktop_crm.services.errors import StoreUnavailable
 from desktop_crm.views import startup
 from desktop_crm.views.main_window import MainWindow
+from tests.conftest import sqlite_only
 
 
 @pytest.fixture
@@ -74,7 +75,10 @@ def test_excepthook_turns_a_slot_error_into_a_message(tmp_path, monkeypatch, box
     assert kind == "critical" and "crm.log" in body and "Traceback" not in body
 
 
-def test_deleted_database_refuses_further_work(qtbot, app_context, session, admin, boxes) -> None:  # noqa: ANN001
+def test_deleted_database_refuses_further_work(
+    qtbot, app_context, store, session, admin, boxes
+) -> None:  # noqa: ANN001
+    sqlite_only(store)
     customers.save_customer(session, admin, {"name": "甲公司"})
     session.close()
     app_context.session_factory.kw["bind"].dispose()
