@@ -32,6 +32,50 @@ DEMO_STAFF = [
     ("孙丽", "ZHB", ["档案管理员"]),
     ("周强", "BGS", ["总经理"]),
 ]
+# Places of the office's own market (a Shaanxi cement maker), with the region each belongs to.
+_PLACES = [
+    ("西安", "西安市"),
+    ("临潼", "西安市"),
+    ("蓝田", "西安市"),
+    ("周至", "西安市"),
+    ("鄠邑", "西安市"),
+    ("咸阳", "咸阳市"),
+    ("三原", "咸阳市"),
+    ("泾阳", "咸阳市"),
+    ("彬州", "咸阳市"),
+    ("兴平", "咸阳市"),
+    ("宝鸡", "宝鸡市"),
+    ("凤翔", "宝鸡市"),
+    ("岐山", "宝鸡市"),
+    ("眉县", "宝鸡市"),
+    ("渭南", "渭南市"),
+    ("富平", "渭南市"),
+    ("蒲城", "渭南市"),
+    ("韩城", "渭南市"),
+    ("华阴", "渭南市"),
+    ("铜川", "铜川市"),
+    ("延安", "延安市"),
+    ("榆林", "榆林市"),
+    ("神木", "榆林市"),
+    ("汉中", "汉中市"),
+    ("安康", "安康市"),
+    ("商洛", "商洛市"),
+    ("杨凌", "杨凌示范区"),
+    ("运城", "省外"),
+    ("庆阳", "省外"),
+]
+_STREETS = [
+    "长安路",
+    "未央路",
+    "凤城二路",
+    "人民路",
+    "建设路",
+    "解放路",
+    "朝阳大街",
+    "工业园路",
+    "渭滨路",
+    "迎宾大道",
+]
 _TRADES = [
     "建材",
     "商砼",
@@ -99,18 +143,20 @@ def fill_demo_data(
     }
     rows = []
     for index in range(customers):
-        city = fake.city_name()
+        city, region = rng.choice(_PLACES)
         name = f"{city}{fake.last_name()}{rng.choice(['氏', '兴', '盛', '达', '华', '源', '鑫'])}{rng.choice(_TRADES)}{rng.choice(_SUFFIXES)}"
         values = {
             "name": name,
             "short_name": name[:4] if rng.random() < 0.5 else None,
             "credit_code": credit_code(rng) if rng.random() < 0.8 else None,
-            "address": fake.address()[:-7],
+            "address": (f"陕西省{region}" if region != "省外" else f"{city}市")
+            + f"{rng.choice(_STREETS)}{rng.randint(1, 300)}号",
             "phone": fake.phone_number(),
             "customer_head": fake.name(),
             "owner_id": rng.choice(sales),
             "is_key": rng.random() < 0.05,
             **{key: rng.choice(vals) for key, vals in choices.items() if vals},
+            "region": region,
         }
         contact = ContactInput(
             name=fake.name(),
