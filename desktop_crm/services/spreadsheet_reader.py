@@ -4,9 +4,12 @@ Pure file handling: no Qt, no database. ``open_table`` finds the header row, che
 and returns a ``TableSource`` whose ``iter_rows`` streams the data rows. Every refusal
 is a ``SpreadsheetError`` with a plain Chinese message telling the user what to do.
 
-Excel files are read with openpyxl in read-only mode (fast enough for 100,000 rows);
-merged ranges, which read-only mode does not expose up front, are taken from the
-sheet XML's ``<mergeCells>`` element, which sits after the cell data.
+Excel files are opened with openpyxl in read-only mode (sheet list, sheet paths, styles,
+date system), but the cells themselves — header search and data rows — are streamed
+from the sheet XML by ``xlsx_stream``, which is several times faster than openpyxl's
+cell reader (100,000 rows × 15 columns in a few seconds instead of ~30). Merged ranges,
+which read-only mode does not expose up front, are taken from the sheet XML's
+``<mergeCells>`` element, which sits after the cell data.
 """
 
 from __future__ import annotations
@@ -16,12 +19,21 @@ import csv
 import io
 import re
 import zipfile
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from xml.etree.ElementTree import ParseError
 
-from openpyxl import load_workbook
+from openpyxl.reader.excel import ExcelReader
 from openpyxl.utils import get_column_letter, range_boundaries
+from openpyxl.xml.constants import ARC_STYLE, SHARED_STRINGS
+
+from desktop_crm.services.xlsx_stream import (
+    date_style_ids,
+    iter_sheet_rows,
+    read_shared_strings,
+)
 
 __all__ = ["SpreadsheetError", "TableSource", "open_table", "HEADER_SEARCH_ROWS"]
 
@@ -375,7 +387,11 @@ def _open_xlsx(path: Path, sheet: str | None) -> TableSource:
     except OSError as exc:
         raise SpreadsheetError(f"无法读取文件“{name}”：{exc.strerror or exc}") from exc
     try:
-        workbook = load_workbook(fh, read_only=True, data_only=True, keep_links=False)
+        reader = _WorkbookReader(fh)
+        reader.read()
+        workbook = reader.wb
+        shared_strings = _load_shared_strings(reader)
+        date_styles, timedelta_styles = _date_styles(reader)
     except Exception as exc:  # openpyxl raises many kinds on a damaged file
         fh.close()
         raise SpreadsheetError(_broken_message(name)) from exc
@@ -386,14 +402,82 @@ def _open_xlsx(path: Path, sheet: str | None) -> TableSource:
         finally:
             fh.close()
 
+    cells = _CellReader(
+        archive=reader.archive,
+        name=name,
+        shared_strings=shared_strings,
+        date_styles=date_styles,
+        timedelta_styles=timedelta_styles,
+        epoch=workbook.epoch,
+    )
     try:
-        return _xlsx_source(path, workbook, sheet, close)
+        return _xlsx_source(path, workbook, cells, sheet, close)
     except BaseException:
         close()
         raise
 
 
-def _xlsx_source(path: Path, workbook: Any, sheet: str | None, close: Any) -> TableSource:
+class _WorkbookReader(ExcelReader):
+    """openpyxl's workbook reader, read-only, minus its (slow) shared-string parsing:
+    ``xlsx_stream`` reads the cells, so only the location of the table is noted."""
+
+    def __init__(self, fh: Any) -> None:
+        super().__init__(fh, read_only=True, data_only=True, keep_links=False)
+        self.shared_strings_member: str | None = None
+
+    def read_strings(self) -> None:
+        part = self.package.find(SHARED_STRINGS)
+        if part is not None:
+            self.shared_strings_member = part.PartName[1:]
+
+
+def _load_shared_strings(reader: _WorkbookReader) -> list[str]:
+    member = reader.shared_strings_member
+    if member is None:
+        return []
+    with reader.archive.open(member) as src:
+        return read_shared_strings(src)
+
+
+def _date_styles(reader: _WorkbookReader) -> tuple[set[int], set[int]]:
+    """Style indexes showing dates / durations, as openpyxl worked them out."""
+    workbook = reader.wb
+    dates = getattr(workbook, "_date_formats", None)
+    durations = getattr(workbook, "_timedelta_formats", None)
+    if isinstance(dates, set) and isinstance(durations, set):
+        return dates, durations
+    if ARC_STYLE not in reader.archive.namelist():
+        return set(), set()
+    with reader.archive.open(ARC_STYLE) as src:
+        return date_style_ids(src)
+
+
+class _CellReader:
+    """Streams one sheet's cell values; a damaged sheet becomes a ``SpreadsheetError``."""
+
+    def __init__(self, *, archive: zipfile.ZipFile, name: str, **options: Any) -> None:
+        self._archive = archive
+        self._name = name
+        self._options = options
+
+    def rows(self, member: str, **bounds: Any) -> Iterator[tuple[int, list[object]]]:
+        try:
+            yield from iter_sheet_rows(self._archive, member, **self._options, **bounds)
+        except (
+            ParseError,
+            zipfile.BadZipFile,
+            zlib.error,
+            EOFError,
+            KeyError,
+            IndexError,
+            ValueError,
+        ) as exc:
+            raise SpreadsheetError(_broken_message(self._name)) from exc
+
+
+def _xlsx_source(
+    path: Path, workbook: Any, cells: _CellReader, sheet: str | None, close: Any
+) -> TableSource:
     worksheets = workbook.worksheets
     names = [ws.title for ws in worksheets]
     if not worksheets:
@@ -410,18 +494,25 @@ def _xlsx_source(path: Path, workbook: Any, sheet: str | None, close: Any) -> Ta
         visible = [w for w in worksheets if getattr(w, "sheet_state", "visible") == "visible"]
         ws = (visible or worksheets)[0]
     sheet_name = ws.title
+    # Only an estimate: some writers declare a wrong <dimension>; the rows are read
+    # to the end of the sheet data regardless.
     declared_max_row = ws.max_row
-    # Some writers declare a wrong <dimension>; openpyxl would stop reading there.
-    ws.reset_dimensions()
+    member = ws._worksheet_path
+    merges = _read_merges(path, member)
 
-    member = getattr(ws, "_worksheet_path", None)
-    merges = _read_merges(path, member) if member else []
-
-    top = []
-    for offset, row in enumerate(
-        ws.iter_rows(min_row=1, max_row=HEADER_SEARCH_ROWS, values_only=True)
-    ):
-        top.append((offset + 1, list(row)))
+    top: list[tuple[int, list[object]]] = []
+    later_rows = False
+    scan = cells.rows(member)
+    try:
+        for row_number, values in scan:
+            if row_number > HEADER_SEARCH_ROWS:
+                later_rows = True
+                break
+            top.append((row_number, values))
+    finally:
+        scan.close()
+    if not top and later_rows:
+        top = [(1, [])]  # rows further down only: "nothing in the first N rows"
     if not top:
         raise SpreadsheetError(
             f"工作表“{sheet_name}”是空的，里面没有任何数据。请确认选对了文件和工作表。"
@@ -431,11 +522,7 @@ def _xlsx_source(path: Path, workbook: Any, sheet: str | None, close: Any) -> Ta
     last_column = first_column + len(headers) - 1
 
     def rows() -> Iterator[tuple[int, list[object]]]:
-        data = ws.iter_rows(
-            min_row=header_row + 1, min_col=first_column, max_col=last_column, values_only=True
-        )
-        for offset, values in enumerate(data):
-            yield header_row + 1 + offset, values
+        return cells.rows(member, min_row=header_row + 1, min_col=first_column, max_col=last_column)
 
     source = TableSource(
         path=path,

@@ -5,7 +5,15 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QMessageBox, QPushButton, QTableView, QTableWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QTableView,
+    QTableWidget,
+)
 
 from desktop_crm.services import customers
 from desktop_crm.views.customers.card_dialog import CustomerCardDialog
@@ -25,8 +33,17 @@ def window(qtbot, app_context, monkeypatch):  # noqa: ANN001
 
 
 def open_card(qtbot, window) -> CustomerCardDialog:  # noqa: ANN001
-    qtbot.waitUntil(lambda: any(isinstance(w, CustomerCardDialog) and w.isVisible() for w in QApplication.topLevelWidgets()))
-    card = next(w for w in QApplication.topLevelWidgets() if isinstance(w, CustomerCardDialog) and w.isVisible())
+    qtbot.waitUntil(
+        lambda: any(
+            isinstance(w, CustomerCardDialog) and w.isVisible()
+            for w in QApplication.topLevelWidgets()
+        )
+    )
+    card = next(
+        w
+        for w in QApplication.topLevelWidgets()
+        if isinstance(w, CustomerCardDialog) and w.isVisible()
+    )
     assert card.objectName() == "customerDialog"
     return card
 
@@ -55,7 +72,9 @@ def test_register_collide_find_edit_and_history(qtbot, window, session, admin) -
     search = window.findChild(QLineEdit, "customerSearch")
     qtbot.keyClicks(search, "xahs")
     view = window.findChild(QTableView, "customerTable")
-    qtbot.waitUntil(lambda: view.model().rowCount() == 1 and view.model().index(0, 1).data() == "西安华盛商混站")
+    qtbot.waitUntil(
+        lambda: view.model().rowCount() == 1 and view.model().index(0, 1).data() == "西安华盛商混站"
+    )
 
     # Opening it from the list, editing, and the history shows old and new value.
     view.doubleClicked.emit(view.model().index(0, 1))
@@ -64,7 +83,13 @@ def test_register_collide_find_edit_and_history(qtbot, window, session, admin) -
     qtbot.keyClicks(phone, "029-88886666")
     qtbot.mouseClick(card.findChild(QPushButton, "customerSave"), Qt.MouseButton.LeftButton)
     history = card.findChild(QTableWidget, "historyTable")
-    rows = [[history.item(r, c).text() if history.item(r, c) else "" for c in range(history.columnCount())] for r in range(history.rowCount())]
+    rows = [
+        [
+            history.item(r, c).text() if history.item(r, c) else ""
+            for c in range(history.columnCount())
+        ]
+        for r in range(history.rowCount())
+    ]
     assert any("电话" in row and "029-88886666" in row for row in rows)
     card.close()
     assert customers.get_by_code(session, "KH000002").phone == "029-88886666"
