@@ -45,6 +45,7 @@ def main(argv: list[str]) -> int:
         else:
             install("[test]")
             sh(PYTHON, "-m", "ruff", "check", ".")
+            sh(PYTHON, "-m", "ruff", "format", "--check", ".")
             sh(BIN / ("lint-imports.exe" if os.name == "nt" else "lint-imports"))
             sh(PYTHON, "-X", "utf8", "-m", "pytest", *rest)
     except subprocess.CalledProcessError as error:
