@@ -6,10 +6,14 @@ import logging
 import sys
 from collections.abc import Sequence
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 from desktop_crm import cli
 from desktop_crm.config import APP_NAME, APP_TITLE, ConfigError, store_from_args
 from desktop_crm.logging_setup import setup_logging
+
+if TYPE_CHECKING:
+    from PySide6.QtCore import QCoreApplication
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +33,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     return run_gui(argv, str(log_file))
 
 
+def install_qt_translations(app: QCoreApplication) -> None:
+    """Qt's own strings (OK/Cancel, dialogs) in Chinese; once, for the whole program."""
+    from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+
+    translator = QTranslator(app)
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    if translator.load(
+        QLocale(QLocale.Language.Chinese, QLocale.Country.China), "qtbase", "_", folder
+    ):
+        app.installTranslator(translator)
+    else:
+        log.warning("Qt's Chinese translations not found in %s", folder)
+
+
 def run_gui(argv: list[str], log_file: str) -> int:
     from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -38,6 +56,7 @@ def run_gui(argv: list[str], log_file: str) -> int:
     app.setOrganizationName(APP_NAME)
     app.setApplicationName(APP_NAME)
     app.setApplicationDisplayName(APP_TITLE)
+    install_qt_translations(app)
 
     def excepthook(
         kind: type[BaseException], error: BaseException, tb: TracebackType | None

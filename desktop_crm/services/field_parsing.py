@@ -80,13 +80,9 @@ def clean_credit_code(value: object) -> str | None:
     except stdnum_errors.InvalidLength:
         raise ParseError(f"应为 18 位，「{code}」是 {len(code)} 位。") from None
     except stdnum_errors.InvalidChecksum:
-        raise ParseError(
-            f"统一社会信用代码「{code}」的校验位（最后一位）不对，请核对营业执照。"
-        ) from None
+        raise ParseError(f"「{code}」的校验位（最后一位）不对，请核对营业执照。") from None
     except stdnum_errors.InvalidComponent:
-        raise ParseError(
-            f"统一社会信用代码「{code}」的登记管理部门代码或机构类别代码无效。"
-        ) from None
+        raise ParseError(f"「{code}」的登记管理部门代码或机构类别代码无效。") from None
     except stdnum_errors.ValidationError:
         raise ParseError(
             f"「{code}」含有不允许的字符（只能是数字和除 I、O、Z、S、V 以外的大写字母）。"

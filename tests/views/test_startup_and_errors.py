@@ -86,3 +86,20 @@ def test_deleted_database_refuses_further_work(
     with pytest.raises(StoreUnavailable, match="已不存在"):
         with app_context.session():
             pass
+
+
+def test_qt_own_buttons_speak_chinese(qapp) -> None:  # noqa: ANN001
+    from PySide6.QtCore import QTranslator
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    from desktop_crm.app import install_qt_translations
+
+    install_qt_translations(qapp)
+    try:
+        box = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        assert sorted(b.text() for b in box.buttons()) == sorted(["确定", "取消"])
+    finally:
+        for translator in qapp.findChildren(QTranslator):
+            qapp.removeTranslator(translator)

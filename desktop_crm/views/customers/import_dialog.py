@@ -116,6 +116,7 @@ class ImportPreviewDialog(QDialog):
             min(len(problems), MAX_SHOWN_PROBLEMS), 3, self, objectName="importProblems"
         )
         self.table.setHorizontalHeaderLabels([self.tr("行号"), self.tr("列"), self.tr("原因")])
+        self.table.verticalHeader().hide()
         self.table.horizontalHeader().setStretchLastSection(True)
         for row, problem in enumerate(problems[:MAX_SHOWN_PROBLEMS]):
             self.table.setItem(row, 0, QTableWidgetItem(str(problem.row)))
