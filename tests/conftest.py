@@ -19,6 +19,16 @@ from desktop_crm.services import bootstrap
 
 
 @pytest.fixture(autouse=True)
+def _private_qt_settings(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Window layouts the tests save go to a temporary folder, not the user's settings."""
+    from PySide6.QtCore import QSettings
+
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    folder = str(tmp_path_factory.mktemp("qt-settings"))
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, folder)
+
+
+@pytest.fixture(autouse=True)
 def _private_data_dir(
     tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QUrl
-from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
+from PySide6.QtCore import QSettings, QUrl
+from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -54,6 +54,7 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self._build_status_bar()
         self.resize(1280, 800)
+        self._restore_layout()
 
     def _add_area(self, title: str, page: QWidget) -> None:
         self.navigation.addItem(title)
@@ -145,6 +146,26 @@ class MainWindow(QMainWindow):
         self.user_label = QLabel(self.tr("当前用户：") + user, objectName="statusUser")
         self.statusBar().addWidget(self.store_label, 1)
         self.statusBar().addPermanentWidget(self.user_label)
+
+    # ----------------------------------------------------------------- window layout
+
+    def _restore_layout(self) -> None:
+        """Window size and the list's column widths as the user left them (per PC)."""
+        settings = QSettings()
+        geometry = settings.value("mainWindow/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        header = settings.value("customerList/header")
+        if header is not None:
+            self.customers.table.horizontalHeader().restoreState(header)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        settings = QSettings()
+        settings.setValue("mainWindow/geometry", self.saveGeometry())
+        settings.setValue(
+            "customerList/header", self.customers.table.horizontalHeader().saveState()
+        )
+        super().closeEvent(event)
 
     # ----------------------------------------------------------------- actions
 

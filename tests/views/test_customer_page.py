@@ -146,3 +146,15 @@ def test_list_model_passes_qt_model_tester(qtmodeltester, app_context, session, 
     model = SqlListModel(app_context.session_factory, customer_query(session))
     model.refresh()
     qtmodeltester.check(model)
+
+
+def test_window_size_and_columns_are_remembered(qtbot, app_context) -> None:  # noqa: ANN001
+    first = MainWindow(app_context)
+    qtbot.addWidget(first)
+    first.resize(700, 600)
+    first.customers.table.setColumnWidth(1, 333)
+    first.close()
+    second = MainWindow(app_context)
+    qtbot.addWidget(second)
+    assert second.customers.table.columnWidth(1) == 333
+    assert (second.width(), second.height()) == (700, 600)
