@@ -31,8 +31,8 @@ from desktop_crm.services import lookups
 from desktop_crm.services.customer_fields import LOOKUP_LISTS
 from desktop_crm.services.errors import ValidationError
 from desktop_crm.views import messages
-from desktop_crm.views.admin import FAILED, run_service
 from desktop_crm.views.context import AppContext
+from desktop_crm.views.service_call import FAILED, run_service
 
 
 @dataclass(frozen=True)

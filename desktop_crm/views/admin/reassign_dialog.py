@@ -21,8 +21,8 @@ from sqlalchemy.orm import Session
 from desktop_crm.models import User
 from desktop_crm.services import customers, staff
 from desktop_crm.views import messages
-from desktop_crm.views.admin import FAILED, run_service
 from desktop_crm.views.context import AppContext
+from desktop_crm.views.service_call import FAILED, run_service
 
 REASONS = ("离职", "调岗", "工作调整", "服务不到位")
 

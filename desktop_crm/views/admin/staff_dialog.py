@@ -32,9 +32,9 @@ from desktop_crm.services import staff
 from desktop_crm.services.customer_fields import ROLES
 from desktop_crm.services.errors import NotFound, ValidationError
 from desktop_crm.views import messages
-from desktop_crm.views.admin import FAILED, run_service
 from desktop_crm.views.admin.reassign_dialog import ReassignDialog
 from desktop_crm.views.context import AppContext
+from desktop_crm.views.service_call import FAILED, run_service
 
 _ERROR_STYLE = "color: #c0392b;"
 
