@@ -8,11 +8,11 @@ mapping, place cells with the same geometry helpers defined here and format valu
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any, Literal
+
+from desktop_crm.formatting import text_of
 
 Align = Literal["left", "center", "right"]
 
@@ -26,25 +26,8 @@ _CHINESE_NUMERALS = "一二三四五六七八九十"
 
 
 def format_value(value: Any) -> str:
-    """Return the text a form prints for ``value``.
-
-    date → ``2026-11-26``, datetime → ``2026-11-26 14:05``, Decimal → plain digits without
-    exponent, bool → 是/否, None → empty; anything else → ``str(value)``.
-    """
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if isinstance(value, dt.datetime):
-        return value.strftime("%Y-%m-%d %H:%M")
-    if isinstance(value, dt.date):
-        return value.strftime("%Y-%m-%d")
-    if isinstance(value, Decimal):
-        if not value.is_finite():
-            return ""
-        text = format(value, "f")
-        return "0" if text in ("-0", "") else text
-    return str(value)
+    """The text a form prints for ``value`` (the program-wide rule, see formatting.text_of)."""
+    return text_of(value)
 
 
 def chinese_ordinal(number: int) -> str:

@@ -16,16 +16,21 @@ from .text_keys import hanzi_query, split_query
 
 Owner = aliased(User, name="owner")
 
+# Columns marked ties_in_default_order have an index on (column, pinyin_sort); see
+# models/customer.py.
+
 COLUMNS = (
     ListColumn("code", "客户编号", Customer.code, width=10),
     ListColumn("name", "客户名称", Customer.name, width=30, sort_expr=Customer.pinyin_sort),
     ListColumn("short_name", "简称", Customer.short_name, width=12),
-    ListColumn("category", "客户类别", Customer.category, width=14),
-    ListColumn("grade", "等级", Customer.grade, width=6, align="center"),
-    ListColumn("status", "状态", Customer.status, width=10),
+    ListColumn("category", "客户类别", Customer.category, width=14, ties_in_default_order=True),
+    ListColumn(
+        "grade", "等级", Customer.grade, width=6, align="center", ties_in_default_order=True
+    ),
+    ListColumn("status", "状态", Customer.status, width=10, ties_in_default_order=True),
     ListColumn("owner", "客户经理", Owner.name, width=10),
-    ListColumn("region", "区域", Customer.region, width=10),
-    ListColumn("source", "来源渠道", Customer.source, width=10),
+    ListColumn("region", "区域", Customer.region, width=10, ties_in_default_order=True),
+    ListColumn("source", "来源渠道", Customer.source, width=10, ties_in_default_order=True),
     ListColumn("phone", "电话", Customer.phone, width=16),
     ListColumn("credit_code", "统一社会信用代码", Customer.credit_code, width=22),
     ListColumn("is_key", "重点客户", Customer.is_key, kind="bool", width=8, align="center"),

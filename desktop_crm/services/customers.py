@@ -17,6 +17,7 @@ from sqlalchemy import insert, or_, select, update
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
+from desktop_crm.formatting import text_of
 from desktop_crm.models import (
     Attachment,
     AttachmentBlob,
@@ -298,20 +299,14 @@ def refresh_search_keys(
 
 
 def display_value(session: Session, key: str, value: object) -> str | None:
-    """How a field's value reads in the history and on screen."""
+    """How a field's value reads in the history and on screen (None when empty)."""
     if value is None or value == "":
         return None
     field_def = FIELDS_BY_KEY.get(key)
     if field_def and field_def.kind == "staff":
         user = session.get(User, value)
         return user.name if user else str(value)
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if isinstance(value, datetime):
-        return f"{value:%Y-%m-%d %H:%M}"
-    if isinstance(value, date):
-        return value.isoformat()
-    return str(value)
+    return text_of(value)
 
 
 def _record(

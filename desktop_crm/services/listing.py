@@ -13,6 +13,9 @@ from typing import Any, Literal
 from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import Session
 
+# Above this many search hits a page is read in index order (see ListQuery.page).
+SCAN_IN_ORDER_HITS = 20_000
+
 ColumnKind = Literal["text", "int", "decimal", "date", "datetime", "bool"]
 
 
@@ -27,6 +30,11 @@ class ListColumn:
     width: int = 12  # in characters, shared by the screen and the workbook
     sort_expr: ColumnElement[Any] | None = None
     align: Literal["left", "right", "center"] = "left"
+    # Ties (same status, same grade, …) read in the list's default order. Set it where an
+    # index on (column, default sort) exists: that index then delivers the first page of a
+    # million rows without sorting them. Elsewhere ties keep id order, which the column's
+    # own index (code, registered_at, …) delivers.
+    ties_in_default_order: bool = False
 
 
 @dataclass(frozen=True)
@@ -51,26 +59,29 @@ class ListQuery:
     conditions: tuple[ColumnElement[bool], ...] = ()
     sort_key: str | None = None
     descending: bool = False
-    # When the search itself yields an ordered id set (e.g. a full-text match), a
-    # select of matching ids to intersect with.
+    # When the search itself yields an id set (e.g. a full-text match), a select of the
+    # matching ids to intersect with: ids of existing rows, each once (the FTS tables are
+    # kept in step with their base table by triggers), so its size is the hit count.
     id_filter: Select[Any] | None = field(default=None, compare=False)
 
     def sorted_by(self, key: str, descending: bool = False) -> ListQuery:
         return replace(self, sort_key=key, descending=descending)
 
-    def _where(self, query: Select[Any]) -> Select[Any]:
+    def _where(self, query: Select[Any], scan_in_order: bool = False) -> Select[Any]:
         query = self.spec.from_clause(query)
         for condition in self.conditions:
             query = query.where(condition)
         if self.id_filter is not None:
-            query = query.where(self.spec.id_expr.in_(self.id_filter))
+            # `id + 0` keeps SQLite from driving the query by the id set, so it walks the
+            # sort index instead and stops after one page (see page()).
+            ids = self.spec.id_expr + 0 if scan_in_order else self.spec.id_expr
+            query = query.where(ids.in_(self.id_filter))
         return query
 
     def _ordered(self, query: Select[Any]) -> Select[Any]:
-        keys = [self._sort_expr(self.sort_key or self.spec.default_sort)]
-        if (self.sort_key or self.spec.default_sort) != self.spec.default_sort:
-            # Ties (same status, same grade, …) read in the default order; this also lets
-            # an index on (column, default sort) deliver the first page without sorting.
+        column = self.spec.column(self.sort_key or self.spec.default_sort)
+        keys = [self._sort_expr(column.key)]
+        if column.ties_in_default_order and column.key != self.spec.default_sort:
             keys.append(self._sort_expr(self.spec.default_sort))
         keys.append(self.spec.id_expr)
         if self.descending:
@@ -81,19 +92,35 @@ class ListQuery:
         column = self.spec.column(key)
         return column.sort_expr if column.sort_expr is not None else column.expr
 
-    def select_rows(self) -> Select[Any]:
+    def select_rows(self, scan_in_order: bool = False) -> Select[Any]:
         """id first, then each column's value."""
         return self._ordered(
-            self._where(select(self.spec.id_expr, *(c.expr for c in self.spec.columns)))
+            self._where(
+                select(self.spec.id_expr, *(c.expr for c in self.spec.columns)), scan_in_order
+            )
         )
 
+    def _hits(self, session: Session) -> int:
+        """How many ids the search yields (cheap: counted in the full-text index alone)."""
+        assert self.id_filter is not None
+        return session.scalar(select(func.count()).select_from(self.id_filter.subquery())) or 0
+
     def count(self, session: Session) -> int:
+        if self.id_filter is not None and not self.conditions:
+            return self._hits(session)  # no row lookups for 100,000s of hits
         return session.scalar(self._where(select(func.count(self.spec.id_expr)))) or 0
 
     def page(self, session: Session, offset: int, limit: int) -> list[tuple[Any, ...]]:
-        return [
-            tuple(row) for row in session.execute(self.select_rows().offset(offset).limit(limit))
-        ]
+        # A search that hits many rows (a digit or letter trigram common to a third of the
+        # store) is cheaper read along the default sort's index, filtered by the id set,
+        # than by looking every hit up and sorting them all for one page.
+        scan_in_order = (
+            self.id_filter is not None
+            and (self.sort_key or self.spec.default_sort) == self.spec.default_sort
+            and self._hits(session) > SCAN_IN_ORDER_HITS
+        )
+        query = self.select_rows(scan_in_order).offset(offset).limit(limit)
+        return [tuple(row) for row in session.execute(query)]
 
     def iter_rows(self, session: Session, batch: int = 2000) -> Iterator[tuple[Any, ...]]:
         """Every row, streamed (for exports); each row is (id, *values)."""

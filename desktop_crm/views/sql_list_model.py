@@ -3,13 +3,12 @@ in pages through canFetchMore/fetchMore, so a million-row list opens at once."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from decimal import Decimal
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from sqlalchemy.orm import Session, sessionmaker
 
+from desktop_crm.formatting import text_of
 from desktop_crm.services.listing import ListQuery
 
 PAGE_SIZE = 500
@@ -24,18 +23,8 @@ Index = QModelIndex | QPersistentModelIndex
 
 
 def display_text(value: Any) -> str:
-    """How a cell value reads in a list."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "是" if value else ""
-    if isinstance(value, datetime):
-        return f"{value:%Y-%m-%d %H:%M}"
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return f"{value:,.2f}"
-    return str(value)
+    """How a cell value reads in a list: a false flag stays blank, money is grouped."""
+    return text_of(value, false_text="", group_decimals=True)
 
 
 class SqlListModel(QAbstractTableModel):

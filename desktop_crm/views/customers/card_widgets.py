@@ -16,6 +16,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_crm.formatting import text_of
+
 ERROR_COLOR = "#c0392b"
 HELP_COLOR = "#5d6d7e"
 
@@ -26,15 +28,15 @@ def tr_data(text: str) -> str:
 
 
 def date_text(value: date | None) -> str:
-    return value.isoformat() if value else ""
+    return text_of(value)
 
 
 def datetime_text(value: datetime | None) -> str:
-    return f"{value:%Y-%m-%d %H:%M}" if value else ""
+    return text_of(value)
 
 
 def money_text(value: Decimal | None) -> str:
-    return f"{value:,.2f}" if value is not None else ""
+    return text_of(value, group_decimals=True)
 
 
 def read_only_item(
