@@ -5,6 +5,7 @@ from __future__ import annotations
 from alembic import context
 
 from desktop_crm.models import Base
+from desktop_crm.models.migrate import include_in_autogenerate
 
 config = context.config
 target_metadata = Base.metadata
@@ -21,6 +22,7 @@ def run_migrations_online() -> None:
             connection=connection,
             target_metadata=target_metadata,
             render_as_batch=connection.dialect.name == "sqlite",
+            include_object=include_in_autogenerate,
         )
         context.run_migrations()
 

@@ -133,7 +133,11 @@ class Purchase(Base):
     """年度购货量 (吨) and 年度购货金额 (元) of one customer in one year."""
 
     __tablename__ = "customer_purchase"
-    __table_args__ = (UniqueConstraint("customer_id", "year"),)
+    __table_args__ = (
+        UniqueConstraint("customer_id", "year"),
+        # The year's largest purchasers (重点客户) are read straight from this index.
+        Index("ix_customer_purchase_year_amount", "year", "amount"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id", ondelete="CASCADE"))

@@ -73,7 +73,8 @@ FIELDS: tuple[CustomerField, ...] = (
         section="分类",
         aliases=("等级",),
     ),
-    CustomerField("is_key", "重点客户", kind="bool", section="分类"),
+    # The hand mark; last year's 20 largest purchasers are 重点客户 without it (key_customers.py).
+    CustomerField("is_key", "指定为重点客户", kind="bool", section="分类", aliases=("重点客户",)),
     CustomerField(
         "status",
         "状态",

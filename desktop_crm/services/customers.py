@@ -34,6 +34,7 @@ from . import lookups
 from .customer_fields import FIELDS, FIELDS_BY_KEY, CustomerField
 from .errors import Conflict, FieldProblem, NotFound, ValidationError
 from .field_parsing import ParseError, clean_credit_code, parse_bool, parse_date, parse_decimal
+from .key_customers import is_key_customer
 from .numbering import take_numbers
 from .text_keys import digits, hanzi_terms, name_key, normalise_text, pinyin_keys
 
@@ -720,6 +721,7 @@ def card_data(
         relationship=customer.relationship_note,
         owner_name=customer.owner.name if customer.owner else None,
         registered_at=customer.registered_at,
+        is_key=is_key_customer(session, customer_id),
         internal_mark=True,
         printed_by=printed_by.name if printed_by else None,
         printed_at=local_now(),

@@ -25,25 +25,34 @@ def test_fresh_store_is_at_head_in_wal_mode(session_factory, store) -> None:  # 
         assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
 
 
-def test_upgrade_from_an_older_revision_keeps_rows_and_backs_up(
-    session_factory, session, admin, store
-) -> None:  # noqa: ANN001
-    customers.save_customer(session, admin, {"name": "河北工程集团有限公司"})
-    session.close()
+def test_upgrade_from_the_first_schema_keeps_rows_and_backs_up(tmp_path) -> None:  # noqa: ANN001
+    from alembic import command
+
+    from desktop_crm.config import sqlite_store
+    from desktop_crm.models.db import make_session_factory
+    from desktop_crm.models.migrate import alembic_config
+    from desktop_crm.services import bootstrap
+
+    store = sqlite_store(tmp_path / "old.sqlite3")
     engine = make_engine(store.url)
-    with engine.begin() as connection:  # pretend the store was made by an older program
-        connection.execute(text("UPDATE alembic_version SET version_num = 'base_for_test'"))
-    with pytest.raises(SchemaError):  # an unknown revision is a newer program's store
-        upgrade_database(engine)
-    with engine.begin() as connection:
-        connection.execute(
-            text(f"UPDATE alembic_version SET version_num = '{head_revision(engine)}'")
+    command.upgrade(alembic_config(engine), "0001")  # the store as the first release left it
+    with make_session_factory(engine)() as session:
+        bootstrap.ensure_defaults(session)
+        customers.save_customer(
+            session, bootstrap.administrator(session), {"name": "河北工程集团有限公司"}
         )
-    upgrade_database(engine)  # at head: nothing to do, nothing lost
+    upgrade_database(engine)
+    assert current_revision(engine) == head_revision(engine) != "0001"
     with engine.connect() as connection:
-        assert (
-            connection.execute(text("SELECT name FROM customer")).scalar() == "河北工程集团有限公司"
-        )
+        assert connection.execute(text("SELECT name FROM customer")).scalars().all() == [
+            "河北工程集团有限公司"
+        ]
+    backups = list((tmp_path / "backups").glob("old-before-upgrade-*.sqlite3"))
+    assert len(backups) == 1
+    backup = make_engine(sqlite_store(backups[0]).url)
+    assert current_revision(backup) == "0001"
+    engine.dispose()
+    backup.dispose()
 
 
 def test_refuses_a_store_from_a_newer_program(session_factory, store) -> None:  # noqa: ANN001

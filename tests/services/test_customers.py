@@ -110,7 +110,7 @@ def test_edit_records_each_changed_field_and_stale_save_is_refused(session, admi
     )
     changes = {(r.field, r.old_value, r.new_value) for r in customers.history(session, customer.id)}
     assert ("客户等级", "B", "A") in changes
-    assert ("重点客户", "否", "是") in changes
+    assert ("指定为重点客户", "否", "是") in changes
     with pytest.raises(Conflict):
         customers.save_customer(
             session, admin, {"grade": "C"}, customer_id=customer.id, expected_version=version
