@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, aliased
 
 from desktop_crm.models import Customer, User
 
+from .file_completeness import incomplete_partner_condition
 from .key_customers import is_key_expr
 from .listing import ListColumn, ListQuery, ListSpec
 from .text_keys import hanzi_query, split_query
@@ -57,6 +58,10 @@ FILTERS = {
     "region": Customer.region,
     "source": Customer.source,
 }
+
+
+# A yes/no filter: 合作客户 whose file is incomplete.
+INCOMPLETE_FILTER = "incomplete"
 
 
 @dataclass(frozen=True)
@@ -123,7 +128,10 @@ def customer_query(
     """The customer list as the user sees it."""
     conditions: list[ColumnElement[bool]] = []
     for key, value in (filters or {}).items():
-        if value not in (None, ""):
+        if key == INCOMPLETE_FILTER:
+            if value:
+                conditions.append(incomplete_partner_condition())
+        elif value not in (None, ""):
             conditions.append(FILTERS[key] == value)
     plan = search_plan(session, search)
     return ListQuery(

@@ -7,7 +7,7 @@ import subprocess
 import pytest
 from openpyxl import load_workbook
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFileDialog, QLineEdit, QTableView
+from PySide6.QtWidgets import QCheckBox, QFileDialog, QLineEdit, QTableView
 
 from desktop_crm.services import customers
 from desktop_crm.services.customers import ContactInput
@@ -158,3 +158,20 @@ def test_window_size_and_columns_are_remembered(qtbot, app_context) -> None:  # 
     qtbot.addWidget(second)
     assert second.customers.table.columnWidth(1) == 333
     assert (second.width(), second.height()) == (700, 600)
+
+
+def test_incomplete_partner_files_filter_and_card_note(
+    qtbot, window, app_context, session, admin
+) -> None:  # noqa: ANN001
+    partner = customers.save_customer(
+        session, admin, {"name": "合作但缺资料公司", "status": "合作客户"}
+    )
+    window.customers.apply()
+    box = window.customers.findChild(QCheckBox, "filter_incomplete")
+    box.setChecked(True)
+    assert names(window) == ["合作但缺资料公司"]
+    from desktop_crm.views.customers.card_dialog import CustomerCardDialog
+
+    card = CustomerCardDialog(app_context, partner.id)
+    qtbot.addWidget(card)
+    assert "资料不完整" in card.header_label.text() and "联系人" in card.header_label.text()

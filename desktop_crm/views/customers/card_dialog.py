@@ -37,6 +37,7 @@ from desktop_crm.services import customers, lookups
 from desktop_crm.services.customer_fields import FIELDS
 from desktop_crm.services.customers import CONTACT_KEYS, Collision, CollisionFound, ContactInput
 from desktop_crm.services.errors import FieldProblem, ValidationError
+from desktop_crm.services.file_completeness import missing_for_partner
 from desktop_crm.services.staff import staff_list
 from desktop_crm.views import messages
 from desktop_crm.views.context import AppContext
@@ -79,6 +80,7 @@ class _StoredCard:
     code: str
     registered_at: datetime | None
     registered_by: str
+    missing: list[str]
 
 
 def _read_card(session: Session, customer_id: int) -> _StoredCard:
@@ -95,6 +97,9 @@ def _read_card(session: Session, customer_id: int) -> _StoredCard:
         code=customer.code,
         registered_at=customer.registered_at,
         registered_by=customer.registered_by.name if customer.registered_by else "",
+        missing=missing_for_partner(
+            {f.key: getattr(customer, f.key) for f in FIELDS}, len(customer.contacts)
+        ),
     )
 
 
@@ -265,13 +270,14 @@ class CustomerCardDialog(QDialog):
             else:
                 editor.put(card.values[key])
         self.contacts_tab.set_contacts(card.contacts)
-        self.header_label.setText(
-            self.tr("客户编号：{code}　　登记时间：{when}　　登记人：{who}").format(
-                code=self.code,
-                when=datetime_text(card.registered_at),
-                who=card.registered_by or "—",
-            )
+        header = self.tr("客户编号：{code}　　登记时间：{when}　　登记人：{who}").format(
+            code=self.code,
+            when=datetime_text(card.registered_at),
+            who=card.registered_by or "—",
         )
+        if card.missing:
+            header += self.tr("\n⚠ 合作客户资料不完整，缺：") + "、".join(card.missing)
+        self.header_label.setText(header)
         self.setWindowTitle(
             self.tr("客户资料管理卡 — {code} {name}").format(
                 code=self.code, name=card.values["name"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QComboBox,
     QHBoxLayout,
     QHeaderView,
@@ -18,7 +19,7 @@ from PySide6.QtWidgets import (
 
 from desktop_crm.services import lookups, staff
 from desktop_crm.services.customer_fields import LOOKUP_LISTS
-from desktop_crm.services.customer_list import customer_query
+from desktop_crm.services.customer_list import INCOMPLETE_FILTER, customer_query
 from desktop_crm.services.listing import ListQuery
 
 from ..context import AppContext
@@ -75,6 +76,12 @@ class CustomerPage(QWidget):
             combo.currentIndexChanged.connect(self.apply)
             self.filters[key] = combo
             filter_row.addWidget(combo)
+        self.incomplete = QCheckBox(self.tr("资料不完整的合作客户"), objectName="filter_incomplete")
+        self.incomplete.setToolTip(
+            self.tr("合作客户的档案必须完整：列出缺少必填资料或联系人的合作客户")
+        )
+        self.incomplete.toggled.connect(self.apply)
+        filter_row.addWidget(self.incomplete)
         clear = QPushButton(self.tr("清除筛选"), objectName="clearFilters")
         clear.clicked.connect(self.clear_filters)
         filter_row.addWidget(clear)
@@ -126,11 +133,14 @@ class CustomerPage(QWidget):
             combo.blockSignals(False)
 
     def current_filters(self) -> dict[str, object]:
-        return {
+        chosen = {
             key: combo.currentData()
             for key, combo in self.filters.items()
             if combo.currentData() is not None
         }
+        if self.incomplete.isChecked():
+            chosen[INCOMPLETE_FILTER] = True
+        return chosen
 
     def current_query(self) -> ListQuery:
         """The list exactly as shown: search, filters and sort."""
@@ -151,6 +161,9 @@ class CustomerPage(QWidget):
             combo.blockSignals(True)
             combo.setCurrentIndex(0)
             combo.blockSignals(False)
+        self.incomplete.blockSignals(True)
+        self.incomplete.setChecked(False)
+        self.incomplete.blockSignals(False)
         self.apply()
 
     def focus_search(self) -> None:
