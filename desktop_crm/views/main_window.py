@@ -205,7 +205,7 @@ class MainWindow(QMainWindow):
             if not path.lower().endswith(".xlsx"):
                 path += ".xlsx"
         query = self.customers.current_query()
-        total = self.customers.model.total
+        total = self.customers.model.count_now()
 
         def job(session, actor, control):  # noqa: ANN001, ANN202
             return documents.export_list(

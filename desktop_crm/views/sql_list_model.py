@@ -5,7 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+    Signal,
+)
 from sqlalchemy.orm import Session, sessionmaker
 
 from desktop_crm.formatting import text_of
@@ -40,7 +47,8 @@ class SqlListModel(QAbstractTableModel):
         self._query = query
         self._rows: list[tuple[Any, ...]] = []
         self._exhausted = False
-        self.total = 0
+        self.total = 0  # rows the query matches; known once sig_count_changed has fired
+        self._count_due: ListQuery | None = None
 
     # ----------------------------------------------------------------- query
 
@@ -49,16 +57,42 @@ class SqlListModel(QAbstractTableModel):
         return self._query
 
     def set_query(self, query: ListQuery) -> None:
-        """Show another query's rows (new search, filter or sort) from the top."""
+        """Show another query's rows (new search, filter or sort) from the top.
+
+        The first page is shown at once; counting every match of a large list costs more
+        than the page, so it follows as soon as the event loop is free — and is skipped
+        when the user has typed on in the meantime.
+        """
         self.beginResetModel()
         self._query = query
         self._rows = []
         self._exhausted = False
         with self._session_factory() as session:
             self._load_page(session)
-            self.total = len(self._rows) if self._exhausted else query.count(session)
         self.endResetModel()
-        self.sig_count_changed.emit(self.total)
+        if self._exhausted:
+            self._count_due = None
+            self._publish_count(len(self._rows))
+        else:
+            self._count_due = query
+            QTimer.singleShot(0, self._count)
+
+    def _count(self) -> None:
+        query, self._count_due = self._count_due, None
+        if query is None or query is not self._query:
+            return
+        with self._session_factory() as session:
+            self._publish_count(query.count(session))
+
+    def count_now(self) -> int:
+        """The number of matching rows, counted at once if still pending."""
+        if self._count_due is not None:
+            self._count()
+        return self.total
+
+    def _publish_count(self, total: int) -> None:
+        self.total = total
+        self.sig_count_changed.emit(total)
 
     def refresh(self) -> None:
         self.set_query(self._query)

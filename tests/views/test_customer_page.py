@@ -175,3 +175,20 @@ def test_incomplete_partner_files_filter_and_card_note(
     card = CustomerCardDialog(app_context, partner.id)
     qtbot.addWidget(card)
     assert "资料不完整" in card.header_label.text() and "联系人" in card.header_label.text()
+
+
+def test_long_list_pages_in_and_count_follows(qtbot, app_context, session, admin) -> None:  # noqa: ANN001
+    from desktop_crm.services.customer_import import insert_customers
+    from desktop_crm.views.customers.customer_page import CustomerPage
+
+    insert_customers(
+        session, admin, [(i, {"name": f"批量客户{i:04d}"}, None) for i in range(1200)], "测试"
+    )
+    session.commit()
+    page = CustomerPage(app_context)
+    qtbot.addWidget(page)
+    assert page.model.rowCount() == 500  # the first page only
+    qtbot.waitUntil(lambda: "共 1,200 个客户" in page.count_label.text())
+    page.model.fetchMore()
+    page.model.fetchMore()
+    assert page.model.rowCount() == 1200 and not page.model.canFetchMore()

@@ -52,10 +52,9 @@ class CustomerPage(QWidget):
 
         with context.session() as session:
             self.model = SqlListModel(context.session_factory, customer_query(session), self)
+        self.model.sig_count_changed.connect(self._show_count)
         self._build()
         self._fill_filters()
-        self.model.sig_count_changed.connect(self._show_count)
-        self.model.refresh()
         self._size_columns()
 
         # textChanged covers typing, pasting and committed input-method text alike.
@@ -89,8 +88,9 @@ class CustomerPage(QWidget):
         filter_row.addWidget(self.count_label)
 
         self.table.setModel(self.model)
-        self.table.setSortingEnabled(True)
+        # Indicator first, then sorting on: the list loads once, sorted by name.
         self.table.horizontalHeader().setSortIndicator(1, Qt.SortOrder.AscendingOrder)
+        self.table.setSortingEnabled(True)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
