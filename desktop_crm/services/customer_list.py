@@ -46,7 +46,13 @@ def _from(query: Select[Any]) -> Select[Any]:
 
 
 CUSTOMER_LIST = ListSpec(
-    name="customers", id_expr=Customer.id, columns=COLUMNS, from_clause=_from, default_sort="name"
+    name="customers",
+    id_expr=Customer.id,
+    columns=COLUMNS,
+    from_clause=_from,
+    default_sort="name",
+    # Filters and search name only customer columns; the owner join is on its primary key.
+    count_from=lambda query: query.select_from(Customer),
 )
 
 # Filter key -> the customer column it narrows (values are exact matches).

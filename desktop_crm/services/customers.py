@@ -12,6 +12,7 @@ from dataclasses import dataclass, fields
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import insert, or_, select, update
 from sqlalchemy.orm import Session, selectinload
@@ -142,10 +143,10 @@ def clean_values(
             else:
                 value = _clean_text(field_def, raw)
                 if field_def.kind == "choice" and value is not None:
-                    allowed = choice_cache.setdefault(
-                        field_def.choices or "",
-                        lookups.value_names(session, field_def.choices or ""),
-                    )
+                    list_key = field_def.choices or ""
+                    allowed = choice_cache.get(list_key)
+                    if allowed is None:
+                        allowed = choice_cache[list_key] = lookups.value_names(session, list_key)
                     if value not in allowed:
                         raise ParseError(
                             f"「{value}」不在可选列表中（可选：{'、'.join(allowed)}）。"
@@ -275,25 +276,36 @@ def find_collisions(
 # ---------------------------------------------------------------- derived keys
 
 
-def refresh_search_keys(
-    customer: Customer, contacts: Sequence[Contact | ContactInput] | None = None
-) -> None:
-    """Recompute the stored keys that search, sort and collision checks use."""
-    contacts = customer.contacts if contacts is None else contacts
-    sort_key, initials, readings = pinyin_keys(customer.name)
-    short_readings = pinyin_keys(customer.short_name)[2][:2] if customer.short_name else []
-    customer.name_key = name_key(customer.name)
-    customer.phone_digits = digits(customer.phone) or None
-    customer.pinyin_sort = sort_key
-    customer.pinyin_initials = initials
-    customer.search_hanzi = hanzi_terms(
-        [customer.name, customer.short_name, *(c.name for c in contacts)]
-    )
-    numbers = [customer.code, customer.credit_code, customer.org_code, digits(customer.phone)]
+def search_columns(
+    values: Mapping[str, Any], contacts: Sequence[Contact | ContactInput]
+) -> dict[str, Any]:
+    """The stored keys that search, sort and collision checks use, from plain values
+    (name, short_name, code, credit_code, org_code, phone) and the contacts."""
+    name, short_name, phone = values["name"], values.get("short_name"), values.get("phone")
+    sort_key, initials, readings = pinyin_keys(name)
+    short_readings = pinyin_keys(short_name)[2][:2] if short_name else []
+    numbers = [values.get("code"), values.get("credit_code"), values.get("org_code"), digits(phone)]
     for contact in contacts:
         numbers.extend((digits(contact.mobile), digits(contact.phone)))
     keys = [*readings, *short_readings, *(n.lower() for n in numbers if n)]
-    customer.search_keys = " ".join(dict.fromkeys(keys))
+    return {
+        "name_key": name_key(name),
+        "phone_digits": digits(phone) or None,
+        "pinyin_sort": sort_key,
+        "pinyin_initials": initials,
+        "search_hanzi": hanzi_terms([name, short_name, *(c.name for c in contacts)]),
+        "search_keys": " ".join(dict.fromkeys(keys)),
+    }
+
+
+SEARCH_SOURCE_FIELDS = ("name", "short_name", "code", "credit_code", "org_code", "phone")
+
+
+def refresh_search_keys(customer: Customer) -> None:
+    """Recompute a customer's stored search keys after an edit."""
+    values = {key: getattr(customer, key) for key in SEARCH_SOURCE_FIELDS}
+    for key, value in search_columns(values, customer.contacts).items():
+        setattr(customer, key, value)
 
 
 # ---------------------------------------------------------------- history

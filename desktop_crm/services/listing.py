@@ -46,6 +46,11 @@ class ListSpec:
     columns: tuple[ListColumn, ...]
     from_clause: Callable[[Select[Any]], Select[Any]]
     default_sort: str
+    # The FROM clause for counting: without the joins that cannot change the number of
+    # rows (a LEFT JOIN on the joined table's primary key) and that no condition names.
+    # SQLite 3.40 keeps such a join in a count and looks every row up for it: a count of
+    # 1,000,000 customers takes 140 ms with the join and 3 ms without.
+    count_from: Callable[[Select[Any]], Select[Any]] | None = None
 
     def column(self, key: str) -> ListColumn:
         return next(c for c in self.columns if c.key == key)
@@ -67,8 +72,13 @@ class ListQuery:
     def sorted_by(self, key: str, descending: bool = False) -> ListQuery:
         return replace(self, sort_key=key, descending=descending)
 
-    def _where(self, query: Select[Any], scan_in_order: bool = False) -> Select[Any]:
-        query = self.spec.from_clause(query)
+    def _where(
+        self, query: Select[Any], scan_in_order: bool = False, counting: bool = False
+    ) -> Select[Any]:
+        if counting and self.spec.count_from is not None:
+            query = self.spec.count_from(query)
+        else:
+            query = self.spec.from_clause(query)
         for condition in self.conditions:
             query = query.where(condition)
         if self.id_filter is not None:
@@ -108,7 +118,8 @@ class ListQuery:
     def count(self, session: Session) -> int:
         if self.id_filter is not None and not self.conditions:
             return self._hits(session)  # no row lookups for 100,000s of hits
-        return session.scalar(self._where(select(func.count(self.spec.id_expr)))) or 0
+        query = self._where(select(func.count(self.spec.id_expr)), counting=True)
+        return session.scalar(query) or 0
 
     def page(self, session: Session, offset: int, limit: int) -> list[tuple[Any, ...]]:
         # A search that hits many rows (a digit or letter trigram common to a third of the

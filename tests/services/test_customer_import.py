@@ -157,7 +157,7 @@ def test_failure_while_writing_leaves_nothing(session, admin, tmp_path, monkeypa
     )
     preview, _ = check(session, path)
     calls = {"n": 0}
-    original = customer_import.refresh_search_keys
+    original = customer_import.search_columns
 
     def failing(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
         calls["n"] += 1
@@ -165,11 +165,11 @@ def test_failure_while_writing_leaves_nothing(session, admin, tmp_path, monkeypa
             raise OSError("disk full")
         return original(*args, **kwargs)
 
-    monkeypatch.setattr(customer_import, "refresh_search_keys", failing)
+    monkeypatch.setattr(customer_import, "search_columns", failing)
     with pytest.raises(OSError):
         customer_import.write_rows(session, admin, preview, skip_invalid=False)
     assert count(session) == 0
-    monkeypatch.setattr(customer_import, "refresh_search_keys", original)
+    monkeypatch.setattr(customer_import, "search_columns", original)
     assert customer_import.write_rows(session, admin, preview, skip_invalid=False) == 1200
     assert (
         session.scalar(select(func.max(Customer.code))) == "KH001200"

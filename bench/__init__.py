@@ -1,0 +1,1 @@
+"""Benchmarks with their own data generator; never collected by pytest."""
