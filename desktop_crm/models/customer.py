@@ -17,6 +17,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -39,6 +40,11 @@ class Customer(Base):
         Index("ix_customer_name_key", "name_key"),
         Index("ix_customer_phone_digits", "phone_digits"),
         Index("ix_customer_credit_code", "credit_code"),
+        # Sorting the list by any column of a million rows reads an index, never the table.
+        Index("ix_customer_short_name", "short_name"),
+        Index("ix_customer_phone", "phone"),
+        Index("ix_customer_address", "address"),
+        Index("ix_customer_key_sort", "key_customer", "pinyin_sort"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -66,7 +72,10 @@ class Customer(Base):
     settlement: Mapped[str | None] = mapped_column(String(60))
     quality: Mapped[str | None] = mapped_column(String(60))
     grade: Mapped[str | None] = mapped_column(String(10))
-    is_key: Mapped[bool] = mapped_column(Boolean, default=False)
+    is_key: Mapped[bool] = mapped_column(Boolean, default=False)  # marked by hand
+    # 重点客户 in effect: marked by hand or among last year's 20 largest purchasers
+    # (kept by services/key_customers.py, so the list can sort and filter on an index).
+    key_customer: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     status: Mapped[str | None] = mapped_column(String(30))
     source: Mapped[str | None] = mapped_column(String(60))
     intermediary: Mapped[str | None] = mapped_column(String(200))

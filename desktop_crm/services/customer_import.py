@@ -427,6 +427,7 @@ def _insert_chunks(
                 owner_id=clean.get("owner_id") or actor.id,
                 status=clean.get("status") or "潜在客户",
                 is_key=bool(clean.get("is_key")),
+                key_customer=bool(clean.get("is_key")),
             )
             record.update(search_columns(record, [contact] if contact else []))
             records.append(record)

@@ -12,7 +12,6 @@ from sqlalchemy.orm import Session, aliased
 from desktop_crm.models import Customer, User
 
 from .file_completeness import incomplete_partner_condition
-from .key_customers import is_key_expr
 from .listing import ListColumn, ListQuery, ListSpec
 from .text_keys import hanzi_query, split_query
 
@@ -35,7 +34,15 @@ COLUMNS = (
     ListColumn("source", "来源渠道", Customer.source, width=10, ties_in_default_order=True),
     ListColumn("phone", "电话", Customer.phone, width=16),
     ListColumn("credit_code", "统一社会信用代码", Customer.credit_code, width=22),
-    ListColumn("is_key", "重点客户", is_key_expr(), kind="bool", width=8, align="center"),
+    ListColumn(
+        "is_key",
+        "重点客户",
+        Customer.key_customer,
+        kind="bool",
+        width=8,
+        align="center",
+        ties_in_default_order=True,
+    ),
     ListColumn("address", "地址", Customer.address, width=30),
     ListColumn("registered_at", "登记时间", Customer.registered_at, kind="datetime", width=17),
 )

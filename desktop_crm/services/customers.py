@@ -35,7 +35,7 @@ from . import lookups
 from .customer_fields import FIELDS, FIELDS_BY_KEY, CustomerField
 from .errors import Conflict, FieldProblem, NotFound, ValidationError
 from .field_parsing import ParseError, clean_credit_code, parse_bool, parse_date, parse_decimal
-from .key_customers import is_key_customer
+from .key_customers import is_key_customer, refresh_key_customers
 from .numbering import take_numbers
 from .text_keys import digits, hanzi_terms, name_key, normalise_text, pinyin_keys
 
@@ -458,6 +458,9 @@ def _save_customer(
             _apply_contacts(session, customer, contact_list, actor, now)
         refresh_search_keys(customer)
         customer.updated_at = now
+    if "is_key" in clean:
+        session.flush()
+        refresh_key_customers(session)
     session.commit()
     return customer
 
@@ -609,6 +612,8 @@ def set_purchase(
         f"{tons_value or ''} 吨 / {amount_value or ''} 元",
         now,
     )
+    session.flush()
+    refresh_key_customers(session)
     session.commit()
     return item
 

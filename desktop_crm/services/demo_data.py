@@ -19,6 +19,7 @@ from .bootstrap import store_is_empty
 from .customer_import import insert_customers
 from .customers import ContactInput
 from .errors import Conflict
+from .key_customers import refresh_key_customers
 from .staff import StaffInput, save_staff
 
 DEMO_STAFF = [
@@ -203,3 +204,4 @@ def _add_history_samples(
         session.execute(insert(FollowUp), followups)
     if purchases:
         session.execute(insert(Purchase), purchases)
+    refresh_key_customers(session)

@@ -36,12 +36,20 @@ def test_upgrade_from_the_first_schema_keeps_rows_and_backs_up(tmp_path) -> None
     store = sqlite_store(tmp_path / "old.sqlite3")
     engine = make_engine(store.url)
     command.upgrade(alembic_config(engine), "0001")  # the store as the first release left it
-    with make_session_factory(engine)() as session:
-        bootstrap.ensure_defaults(session)
-        customers.save_customer(
-            session, bootstrap.administrator(session), {"name": "河北工程集团有限公司"}
+    with engine.begin() as connection:  # a row as the first release wrote it
+        connection.execute(
+            text(
+                "INSERT INTO customer (code, name, is_key, registered_at, name_key, pinyin_sort,"
+                " pinyin_initials, search_hanzi, search_keys, version, updated_at) VALUES"
+                " ('KH000001', '河北工程集团有限公司', 1, '2026-01-05 09:00:00', '河北工程集团公司',"
+                " 'hebei', 'hbgc', '河 北 工 程', 'hbgc', 1, '2026-01-05 09:00:00')"
+            )
         )
     upgrade_database(engine)
+    with make_session_factory(engine)() as session:
+        bootstrap.ensure_defaults(session)
+        customer = customers.get_by_code(session, "KH000001")
+        assert customer.key_customer  # the stored flag follows the hand mark
     assert current_revision(engine) == head_revision(engine) != "0001"
     with engine.connect() as connection:
         assert connection.execute(text("SELECT name FROM customer")).scalars().all() == [
