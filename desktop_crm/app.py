@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from types import TracebackType
@@ -19,7 +20,7 @@ log = logging.getLogger(__name__)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """`desktop-crm [--db PATH | --db-url URL] [VERB …]`."""
+    """`desktop-crm [--db PATH | --db-url URL] [--user LOGIN] [VERB …]`."""
     argv = list(sys.argv[1:] if argv is None else argv)
     log_file = setup_logging()
     try:
@@ -50,7 +51,7 @@ def install_qt_translations(app: QCoreApplication) -> None:
 def run_gui(argv: list[str], log_file: str) -> int:
     from PySide6.QtWidgets import QApplication, QMessageBox
 
-    from desktop_crm.views.startup import open_main_window
+    from desktop_crm.views import startup
 
     app = QApplication.instance() or QApplication([sys.argv[0], *argv])
     app.setOrganizationName(APP_NAME)
@@ -76,7 +77,14 @@ def run_gui(argv: list[str], log_file: str) -> int:
     except (cli.UsageError, ConfigError) as error:
         QMessageBox.critical(None, APP_TITLE, str(error))
         return 2
-    window = open_main_window(location, log_file)
+    # --user signs in with the password from the environment; the dialog asks otherwise.
+    sign_in = (
+        {"login": args.user, "password": os.environ.get(cli.PASSWORD_ENV)} if args.user else {}
+    )
+    try:
+        window = startup.open_main_window(location, log_file, **sign_in)
+    except startup.SignInCancelled:
+        return 0
     if window is None:
         return 1
     window.show()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -20,14 +21,16 @@ from desktop_crm.models.db import make_engine, make_session_factory
 from desktop_crm.models.migrate import SchemaError, upgrade_database
 from desktop_crm.reports.fonts import FontNotFoundError
 from desktop_crm.reports.table_xlsx import ExportCancelled
-from desktop_crm.services import bootstrap, customer_import, customers, demo_data
+from desktop_crm.services import accounts, bootstrap, customer_import, customers, demo_data
 from desktop_crm.services.customer_list import customer_query, find_customers
 from desktop_crm.services.errors import ServiceError
 from desktop_crm.services.spreadsheet_reader import SpreadsheetError, open_table
 
 log = logging.getLogger(__name__)
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
-VERBS = ("demo-data", "import", "export", "find", "report")
+VERBS = ("demo-data", "import", "export", "find", "report", "user")
+PASSWORD_ENV = "DESKTOP_CRM_PASSWORD"
+NEW_PASSWORD_ENV = "DESKTOP_CRM_NEW_PASSWORD"
 
 
 class UsageError(Exception):
@@ -44,6 +47,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--db", metavar="PATH", help="SQLite 数据库文件")
     parser.add_argument(
         "--db-url", metavar="URL", help="数据库地址（SQLAlchemy URL，如 postgresql://…）"
+    )
+    parser.add_argument(
+        "--user",
+        metavar="LOGIN",
+        help=f"以此登录名登录；密码取自环境变量 {PASSWORD_ENV}",
     )
     verbs = parser.add_subparsers(dest="verb", parser_class=_Parser)
 
@@ -77,6 +85,23 @@ def build_parser() -> argparse.ArgumentParser:
     card = report_what.add_parser("customer-card", help="客户资料管理卡")
     card.add_argument("code", metavar="客户编号")
     card.add_argument("-o", "--output", type=Path, required=True, metavar="FILE.pdf|FILE.xlsx")
+
+    user = verbs.add_parser("user", help="账户")
+    user_what = user.add_subparsers(dest="what", required=True, parser_class=_Parser)
+    user_add = user_what.add_parser(
+        "add", help=f"添加账户（密码取自环境变量 {NEW_PASSWORD_ENV}，未设置则不设密码）"
+    )
+    user_add.add_argument("login", metavar="LOGIN")
+    user_add.add_argument("--name", required=True, metavar="姓名")
+    user_add.add_argument("--department", required=True, metavar="部门", help="部门名称或机构代码")
+    user_add.add_argument(
+        "--role", action="append", required=True, metavar="角色", help="可重复给出多个角色"
+    )
+    user_what.add_parser("list", help="列出账户")
+    user_password = user_what.add_parser(
+        "password", help=f"设置账户密码（新密码取自环境变量 {NEW_PASSWORD_ENV}）"
+    )
+    user_password.add_argument("login", metavar="LOGIN")
     return parser
 
 
@@ -115,7 +140,9 @@ def run(argv: Sequence[str]) -> int:
     try:
         factory = open_store(location)
         with factory() as session:
-            actor = bootstrap.administrator(session)
+            actor = acting_user(session, args.user)
+            if isinstance(actor, int):
+                return actor
             return VERB_HANDLERS[args.verb](session, actor, args)
     except (ServiceError, SpreadsheetError) as error:
         return refuse(*error.message.splitlines())
@@ -127,6 +154,29 @@ def run(argv: Sequence[str]) -> int:
     except OSError as error:
         log.exception("file error")
         return refuse(f"文件操作失败：{error.strerror or error}（{error.filename or ''}）")
+
+
+NEEDS_SIGN_IN = (
+    f"此数据库已启用账户密码，请用 --user 登录名 并在环境变量 {PASSWORD_ENV} 中给出密码。"
+)
+
+
+def acting_user(session, login: str | None):  # noqa: ANN001, ANN201 - User | exit status
+    """Who runs the verb: `--user` signed in with the password from the environment, or the
+    administrator of a store without passwords. An exit status when refused."""
+    if login is None:
+        if accounts.passwords_in_use(session):
+            print(NEEDS_SIGN_IN, file=sys.stderr)
+            return EXIT_USAGE
+        return bootstrap.administrator(session)
+    password = os.environ.get(PASSWORD_ENV)
+    if password is None and accounts.passwords_in_use(session):
+        print(f"请在环境变量 {PASSWORD_ENV} 中给出 {login} 的密码。", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        return accounts.sign_in(session, login, password or "", accounts.this_workstation())
+    except accounts.SignInRefused as error:
+        return refuse(f"无法以 {login} 登录：{error.message}")
 
 
 def _demo_data(session, actor, args) -> int:  # noqa: ANN001
@@ -195,10 +245,51 @@ def _report(session, actor, args) -> int:  # noqa: ANN001
     return EXIT_OK
 
 
+def _user(session, actor, args) -> int:  # noqa: ANN001
+    if args.what == "list":
+        for row in accounts.account_rows(session, actor):
+            print(
+                "\t".join(
+                    (
+                        row.login,
+                        row.name,
+                        row.department,
+                        "、".join(row.roles),
+                        "在职" if row.active else "停用",
+                        "有密码" if row.has_password else "无密码",
+                    )
+                )
+            )
+        return EXIT_OK
+    new_password = os.environ.get(NEW_PASSWORD_ENV)
+    if args.what == "add":
+        accounts.add_account(
+            session, actor, args.login, args.name, args.department, args.role, new_password
+        )
+        note = "，已设置密码" if new_password is not None else "，未设置密码"
+        print(f"已添加账户 {args.login}（{args.name}）{note}。")
+        return EXIT_OK
+    # password
+    if new_password is None:
+        print(f"请在环境变量 {NEW_PASSWORD_ENV} 中给出新密码。", file=sys.stderr)
+        return EXIT_USAGE
+    target = accounts.find_account(session, args.login)
+    if target is None:
+        return refuse(f"没有登录名为 {args.login} 的账户。")
+    if target.id == actor.id:
+        old = os.environ.get(PASSWORD_ENV, "")
+        accounts.change_own_password(session, actor, old, new_password)
+    else:
+        accounts.set_password(session, actor, target.id, new_password)
+    print(f"已设置 {args.login} 的密码。")
+    return EXIT_OK
+
+
 VERB_HANDLERS = {
     "demo-data": _demo_data,
     "import": _import_customers,
     "export": _export_customers,
     "find": _find_customers,
     "report": _report,
+    "user": _user,
 }

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, QUrl
+from PySide6.QtCore import QSettings, QUrl, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -19,15 +19,20 @@ from PySide6.QtWidgets import (
 
 from desktop_crm import documents
 from desktop_crm.config import APP_TITLE
+from desktop_crm.services import accounts
 
 from .context import AppContext
 from .customers.customer_page import CustomerPage
 from .customers.import_dialog import import_customers
 from .pdf_preview import PdfPreviewDialog
+from .sign_in_dialog import quiet
 from .workers import run_job
 
 
 class MainWindow(QMainWindow):
+    # Another user signed in (切换用户); carries the new user's id.
+    sig_user_changed = Signal(int)
+
     def __init__(self, context: AppContext) -> None:
         super().__init__()
         self.setObjectName("mainWindow")
@@ -100,8 +105,17 @@ class MainWindow(QMainWindow):
             "actionPrint",
         )
         quit_action = self._action(self.tr("退出(&X)"), self.close, QKeySequence.StandardKey.Quit)
+        self.switch_user_action = self._action(
+            self.tr("切换用户(&U)…"), self.switch_user, None, "actionSwitchUser"
+        )
+        self.change_password_action = self._action(
+            self.tr("修改密码(&W)…"), self.change_password, None, "actionChangePassword"
+        )
         for action in (self.new_action, self.import_action, self.export_action, self.print_action):
             file_menu.addAction(action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.switch_user_action)
+        file_menu.addAction(self.change_password_action)
         file_menu.addSeparator()
         file_menu.addAction(quit_action)
 
@@ -138,14 +152,33 @@ class MainWindow(QMainWindow):
         help_menu.addAction(self._action(self.tr("关于"), self.about))
 
     def _build_status_bar(self) -> None:
-        with self._context.session() as session:
-            user = self._context.actor(session).name
         self.store_label = QLabel(
             self.tr("数据库：") + self._context.store.description, objectName="statusStore"
         )
-        self.user_label = QLabel(self.tr("当前用户：") + user, objectName="statusUser")
+        self.accounts_hint = QLabel(
+            self.tr(
+                "尚未设置账户密码：任何人打开程序都是系统管理员。"
+                "请在 设置→人员管理 中为账户设置密码。"
+            ),
+            objectName="statusAccountsHint",
+        )
+        quiet(self.accounts_hint)
+        self.user_label = QLabel(objectName="statusUser")
         self.statusBar().addWidget(self.store_label, 1)
+        self.statusBar().addWidget(self.accounts_hint)
         self.statusBar().addPermanentWidget(self.user_label)
+        self.refresh_user_status()
+        self._context.hub.sig_staff_changed.connect(self.refresh_user_status)
+
+    def refresh_user_status(self) -> None:
+        """Who is signed in, and the reminder while no account has a password."""
+        with self._context.session() as session:
+            user = self._context.actor(session)
+            name, login = user.name, user.login
+            in_use = accounts.passwords_in_use(session)
+        self.user_label.setText(self.tr("当前用户：") + name)
+        self.user_label.setToolTip(self.tr("登录名：") + login if login else "")
+        self.accounts_hint.setVisible(not in_use)
 
     # ----------------------------------------------------------------- window layout
 
@@ -266,6 +299,37 @@ class MainWindow(QMainWindow):
         PdfPreviewDialog(
             pdf, self.tr("客户资料管理卡"), f"客户资料管理卡-{code}.pdf", self, xlsx
         ).exec()
+
+    def switch_user(self) -> None:
+        """切换用户: sign in as someone else; open cards close, lists reload for the new user."""
+        from .sign_in_dialog import ask_sign_in
+
+        for card in list(self._open_cards):
+            card.reject()  # asks before dropping unsaved changes
+            if card.isVisible():
+                return
+        context = self._context
+        user_id = ask_sign_in(
+            self, context.session, "", "", context.store.description, context.log_path
+        )
+        if user_id is None:
+            return
+        context.user_id = user_id
+        self.refresh_user_status()
+        self.sig_user_changed.emit(user_id)
+        context.hub.sig_customers_changed.emit()
+        context.hub.sig_staff_changed.emit()
+        context.hub.sig_lookups_changed.emit()
+        self.statusBar().showMessage(self.tr("已切换用户。"), 5000)
+
+    def change_password(self) -> None:
+        from .admin.password_dialog import PasswordDialog
+
+        dialog = PasswordDialog(self._context, None, self)
+        if dialog.exec() == PasswordDialog.DialogCode.Accepted:
+            self.refresh_user_status()
+            self.statusBar().showMessage(self.tr("密码已修改。"), 5000)
+        dialog.deleteLater()
 
     def edit_lookups(self) -> None:
         from .admin.lookup_dialog import LookupListsDialog

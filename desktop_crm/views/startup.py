@@ -1,4 +1,4 @@
-"""Opening the store at start: migrate, fill defaults, offer demo data to an empty store."""
+"""Opening the store at start: migrate, fill defaults, sign in, offer demo data to an empty store."""
 
 from __future__ import annotations
 
@@ -6,29 +6,44 @@ import logging
 
 from PySide6.QtWidgets import QMessageBox
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session
 
 from desktop_crm.config import APP_TITLE, StoreLocation
 from desktop_crm.models.db import make_engine, make_session_factory
 from desktop_crm.models.migrate import SchemaError, upgrade_database
-from desktop_crm.services import bootstrap, demo_data
+from desktop_crm.services import accounts, bootstrap, demo_data
 
 from .context import AppContext, ChangeHub
 from .main_window import MainWindow
+from .sign_in_dialog import ask_sign_in
 from .workers import run_job
 
 log = logging.getLogger(__name__)
 DEMO_CUSTOMERS = 300
 
 
-def open_context(location: StoreLocation, log_file: str) -> AppContext | None:
-    """Open and upgrade the store; explain in Chinese and return None when it cannot be."""
+class SignInCancelled(Exception):
+    """The user closed the sign-in dialog at start: the program ends quietly."""
+
+
+def open_context(
+    location: StoreLocation,
+    log_file: str,
+    login: str | None = None,
+    password: str | None = None,
+) -> AppContext | None:
+    """Open and upgrade the store and sign in; explain in Chinese and return None when the
+    store cannot be opened. Raises SignInCancelled when the user gives up signing in.
+
+    A store without passwords opens as its administrator (or as `login`, when given).
+    """
     try:
         engine = make_engine(location.url)
         upgrade_database(engine)
         factory = make_session_factory(engine)
         with factory() as session:
             bootstrap.ensure_defaults(session)
-            user_id = bootstrap.administrator(session).id
+            user_id, message = _sign_in_without_asking(session, login, password)
     except SchemaError as error:
         QMessageBox.critical(None, APP_TITLE, str(error))
         return None
@@ -41,13 +56,42 @@ def open_context(location: StoreLocation, log_file: str) -> AppContext | None:
             f"详细信息见日志文件：{log_file}",
         )
         return None
+    if user_id is None:
+        user_id = ask_sign_in(None, factory, login or "", message, location.description, log_file)
+        if user_id is None:
+            engine.dispose()
+            raise SignInCancelled
     return AppContext(
         session_factory=factory, store=location, user_id=user_id, hub=ChangeHub(), log_path=log_file
     )
 
 
-def open_main_window(location: StoreLocation, log_file: str) -> MainWindow | None:
-    context = open_context(location, log_file)
+def _sign_in_without_asking(
+    session: Session, login: str | None, password: str | None
+) -> tuple[int | None, str]:
+    """Whom to open as without the dialog (None: ask), and why the dialog has to ask."""
+    in_use = accounts.passwords_in_use(session)
+    if login is None:
+        return (None, "") if in_use else (bootstrap.administrator(session).id, "")
+    if password is None and in_use:
+        return None, ""
+    try:
+        return accounts.sign_in(session, login, password or "", accounts.this_workstation()).id, ""
+    except accounts.SignInRefused as refused:
+        return None, refused.message
+
+
+def open_main_window(
+    location: StoreLocation,
+    log_file: str,
+    login: str | None = None,
+    password: str | None = None,
+) -> MainWindow | None:
+    """The main window for the signed-in user; None when the store cannot be opened.
+
+    Raises SignInCancelled when the user cancels the sign-in dialog.
+    """
+    context = open_context(location, log_file, login, password)
     if context is None:
         return None
     window = MainWindow(context)

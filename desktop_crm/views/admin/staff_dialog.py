@@ -32,6 +32,7 @@ from desktop_crm.services import staff
 from desktop_crm.services.customer_fields import ROLES
 from desktop_crm.services.errors import NotFound, ValidationError
 from desktop_crm.views import messages
+from desktop_crm.views.admin.password_dialog import PasswordDialog
 from desktop_crm.views.admin.reassign_dialog import ReassignDialog
 from desktop_crm.views.context import AppContext
 from desktop_crm.views.service_call import FAILED, run_service
@@ -260,6 +261,9 @@ class StaffDialog(QDialog):
         self.edit_button.setObjectName("editButton")
         self.reassign_button = QPushButton(self.tr("移交客户…"), self)
         self.reassign_button.setObjectName("reassignButton")
+        self.reset_password_button = QPushButton(self.tr("重置密码…"), self)
+        self.reset_password_button.setObjectName("staffResetPassword")
+        self.reset_password_button.clicked.connect(self.reset_password_selected)
         self.show_inactive_box = QCheckBox(self.tr("显示停用人员"), self)
         self.show_inactive_box.setObjectName("showInactiveBox")
         self.add_button.clicked.connect(self.add_staff)
@@ -271,6 +275,7 @@ class StaffDialog(QDialog):
         toolbar.addWidget(self.add_button)
         toolbar.addWidget(self.edit_button)
         toolbar.addWidget(self.reassign_button)
+        toolbar.addWidget(self.reset_password_button)
         toolbar.addStretch(1)
         toolbar.addWidget(self.show_inactive_box)
 
@@ -373,6 +378,13 @@ class StaffDialog(QDialog):
         row = self.selected_row()
         self.edit_button.setEnabled(row is not None)
         self.reassign_button.setEnabled(row is not None and row.customers > 0)
+        # Only an account with a login name can sign in, so only it can have a password.
+        self.reset_password_button.setEnabled(row is not None and bool(row.login))
+        self.reset_password_button.setToolTip(
+            self.tr("先在 编辑… 中填写登录名，才能设置密码。")
+            if row is not None and not row.login
+            else ""
+        )
 
     # ------------------------------------------------------------------ actions
 
@@ -410,6 +422,21 @@ class StaffDialog(QDialog):
                 ).format(name=saved.name, count=saved.customers),
             ):
                 self.open_reassign(saved.id)
+
+    def make_password_dialog(self, user_id: int) -> PasswordDialog:
+        return PasswordDialog(self._context, user_id, self)
+
+    def reset_password_selected(self) -> None:
+        """重置密码: the administrator sets a new password (the service checks the right)."""
+        row = self.selected_row()
+        if row is None or not row.login:
+            return
+        dialog = self.make_password_dialog(row.id)
+        accepted = dialog.exec() == QDialog.DialogCode.Accepted
+        dialog.deleteLater()
+        if accepted:
+            self.status_label.setText(self.tr("已为 {name} 设置新密码。").format(name=row.name))
+            self._context.hub.sig_staff_changed.emit()
 
     def reassign_selected(self) -> None:
         row = self.selected_row()
