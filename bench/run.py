@@ -152,16 +152,19 @@ class Bench:
     def first_rows(self) -> None:
         from desktop_crm.views.customers.customer_page import CustomerPage
 
-        samples = []
+        samples, count_samples = [], []
         for _ in range(self.repeat):
             started = time.perf_counter()
             page = CustomerPage(self.context)
             rows = page.model.rowCount()
             samples.append(time.perf_counter() - started)
+            page.model.count_now()  # the count label follows the rows (deferred in the model)
+            count_samples.append(time.perf_counter() - started)
             assert rows > 0, "the customer list shows no rows"
             page.deleteLater()
             self.app.processEvents()
-        self.add(Result("客户名册", "first rows (page + count)", samples, 0.3))
+        self.add(Result("客户名册", "first rows shown", samples, 0.3))
+        self.add(Result("客户名册", "rows and count label shown", count_samples, 0.3))
         # The parts of it, to tell a slow page query from a slow count.
         from desktop_crm.services.customer_list import customer_query
 
@@ -219,6 +222,7 @@ class Bench:
                     with self.context.session() as session:
                         model.set_query(customer_query(session, text))
                     per_key[text].append(time.perf_counter() - started)
+                    model.count_now()  # the count follows the rows; not part of the keystroke
                     counts[text] = model.total
             medians = {text: statistics.median(s) for text, s in per_key.items()}
             self.add(Result("search", kind, list(medians.values()), 0.1, statistic="max"))
