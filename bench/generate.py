@@ -24,14 +24,13 @@ from sqlalchemy.orm import Session, sessionmaker
 from stdnum.cn import uscc
 
 from desktop_crm.config import sqlite_store
-from desktop_crm.models import Customer, Department, User
+from desktop_crm.models import Customer, User
 from desktop_crm.models.db import make_engine, make_session_factory
 from desktop_crm.models.migrate import upgrade_database
 from desktop_crm.services import bootstrap, lookups
 from desktop_crm.services.customer_import import insert_customers
 from desktop_crm.services.customers import ContactInput
-from desktop_crm.services.demo_data import DEMO_STAFF
-from desktop_crm.services.staff import StaffInput, save_staff
+from desktop_crm.services.demo_data import DEMO_STAFF, ensure_demo_staff
 
 BENCH_DIR = Path(__file__).resolve().parent
 CACHE_DIR = BENCH_DIR / ".cache"
@@ -164,15 +163,7 @@ def open_store(path: Path) -> sessionmaker[Session]:
 
 def _ensure_staff(session: Session) -> User:
     admin = bootstrap.administrator(session)
-    departments = {d.code: d.id for d in session.scalars(select(Department))}
-    existing = set(session.scalars(select(User.name)))
-    for name, dept, roles in DEMO_STAFF:
-        if name not in existing:
-            save_staff(
-                session,
-                admin,
-                StaffInput(name=name, department_id=departments.get(dept), roles=roles),
-            )
+    ensure_demo_staff(session, admin)
     session.commit()
     return admin
 

@@ -103,6 +103,19 @@ def credit_code(rng: random.Random) -> str:
     return body + uscc.calc_check_digit(body)
 
 
+def ensure_demo_staff(session: Session, actor: User) -> None:
+    """The demo office's staff, added once (also used by the bench's generator)."""
+    departments = {d.code: d.id for d in session.scalars(select(Department))}
+    existing = set(session.scalars(select(User.name)))
+    for name, dept, roles in DEMO_STAFF:
+        if name not in existing:
+            save_staff(
+                session,
+                actor,
+                StaffInput(name=name, department_id=departments.get(dept), roles=roles),
+            )
+
+
 def fill_demo_data(
     session: Session,
     actor: User,
@@ -116,15 +129,7 @@ def fill_demo_data(
     rng = random.Random(seed)
     fake = Faker("zh_CN")
     fake.seed_instance(seed)
-    departments = {d.code: d.id for d in session.scalars(select(Department))}
-    existing = set(session.scalars(select(User.name)))
-    for name, dept, roles in DEMO_STAFF:
-        if name not in existing:
-            save_staff(
-                session,
-                actor,
-                StaffInput(name=name, department_id=departments.get(dept), roles=roles),
-            )
+    ensure_demo_staff(session, actor)
     sales = list(
         session.scalars(select(User.id).where(User.name.in_([n for n, _, _ in DEMO_STAFF[:4]])))
     )
