@@ -21,14 +21,21 @@ from desktop_crm.models.db import make_engine, make_session_factory
 from desktop_crm.models.migrate import SchemaError, upgrade_database
 from desktop_crm.reports.fonts import FontNotFoundError
 from desktop_crm.reports.table_xlsx import ExportCancelled
-from desktop_crm.services import accounts, bootstrap, customer_import, customers, demo_data
+from desktop_crm.services import (
+    accounts,
+    audit,
+    bootstrap,
+    customer_import,
+    customers,
+    demo_data,
+)
 from desktop_crm.services.customer_list import customer_query, find_customers
 from desktop_crm.services.errors import ServiceError
 from desktop_crm.services.spreadsheet_reader import SpreadsheetError, open_table
 
 log = logging.getLogger(__name__)
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
-VERBS = ("demo-data", "import", "export", "find", "report", "user")
+VERBS = ("demo-data", "import", "export", "find", "report", "user", "check")
 PASSWORD_ENV = "DESKTOP_CRM_PASSWORD"
 NEW_PASSWORD_ENV = "DESKTOP_CRM_NEW_PASSWORD"
 
@@ -102,6 +109,10 @@ def build_parser() -> argparse.ArgumentParser:
         "password", help=f"设置账户密码（新密码取自环境变量 {NEW_PASSWORD_ENV}）"
     )
     user_password.add_argument("login", metavar="LOGIN")
+
+    check = verbs.add_parser("check", help="检查")
+    check_what = check.add_subparsers(dest="what", required=True, parser_class=_Parser)
+    check_what.add_parser("audit", help="检查审计日志是否被改动")
     return parser
 
 
@@ -216,7 +227,14 @@ def _export_customers(session, actor, args) -> int:  # noqa: ANN001
         return refuse("导出文件名应以 .xlsx 结尾。")
     query = customer_query(session, args.search)
     try:
-        count = documents.export_list(session, actor, query, args.file, "客户名册")
+        count = documents.export_list(
+            session,
+            actor,
+            query,
+            args.file,
+            "客户名册",
+            detail=f"查找：{args.search}" if args.search else None,
+        )
     except ExportCancelled:
         return refuse("导出已取消。")
     print(f"已导出 {count} 个客户到 {args.file}。")
@@ -285,6 +303,14 @@ def _user(session, actor, args) -> int:  # noqa: ANN001
     return EXIT_OK
 
 
+def _check(session, actor, args) -> int:  # noqa: ANN001
+    broken = audit.verify_chain(session)
+    if broken is not None:
+        return refuse(f"审计日志在第 {broken} 条被改动")
+    print(f"审计日志完整（{audit.count(session)} 条）")
+    return EXIT_OK
+
+
 VERB_HANDLERS = {
     "demo-data": _demo_data,
     "import": _import_customers,
@@ -292,4 +318,5 @@ VERB_HANDLERS = {
     "find": _find_customers,
     "report": _report,
     "user": _user,
+    "check": _check,
 }

@@ -18,7 +18,7 @@ from desktop_crm.reports.forms.customer_card import CUSTOMER_CARD
 from desktop_crm.reports.pdf_render import render_pdf
 from desktop_crm.reports.table_xlsx import ExportColumn, write_table
 from desktop_crm.reports.xlsx_render import render_xlsx
-from desktop_crm.services import customers
+from desktop_crm.services import audit, customers
 from desktop_crm.services.listing import ListQuery
 
 
@@ -35,11 +35,14 @@ def export_list(
     sheet_title: str,
     progress: Callable[[int], None] | None = None,
     is_cancelled: Callable[[], bool] | None = None,
+    detail: str | None = None,
+    object_type: str = "customer_list",
 ) -> int:
-    """Write the list as the user sees it (filters, search, sort) to a workbook."""
+    """Write the list as the user sees it (filters, search, sort) to a workbook, and record
+    the export in the audit log (`detail`: the search and filters it was made with)."""
     columns = [ExportColumn(c.title, c.kind, c.width) for c in query.columns]
     rows = (row[1:] for row in query.iter_rows(session))
-    return write_table(
+    count = write_table(
         target,
         columns,
         rows,
@@ -48,17 +51,37 @@ def export_list(
         progress=progress,
         is_cancelled=is_cancelled,
     )
+    name = target if isinstance(target, str | Path) else getattr(target, "name", "")
+    audit.record(
+        session,
+        actor,
+        audit.EXPORT,
+        object_type,
+        object_label=sheet_title,
+        detail="；".join(
+            part for part in (f"{count} 行", detail, Path(name).name if name else None) if part
+        ),
+    )
+    session.commit()
+    return count
 
 
 def customer_card_pdf(
     session: Session, actor: User, customer_id: int, font_path: str | None = None
 ) -> bytes:
     buffer = io.BytesIO()
-    render_pdf(CUSTOMER_CARD, customers.card_data(session, customer_id, actor), buffer, font_path)
+    render_pdf(
+        CUSTOMER_CARD,
+        customers.card_data(session, customer_id, actor, audit.PRINT),
+        buffer,
+        font_path,
+    )
     return buffer.getvalue()
 
 
 def customer_card_xlsx(session: Session, actor: User, customer_id: int) -> bytes:
     buffer = io.BytesIO()
-    render_xlsx(CUSTOMER_CARD, customers.card_data(session, customer_id, actor), buffer)
+    render_xlsx(
+        CUSTOMER_CARD, customers.card_data(session, customer_id, actor, audit.EXPORT), buffer
+    )
     return buffer.getvalue()

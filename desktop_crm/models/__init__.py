@@ -1,5 +1,6 @@
 """The store: SQLAlchemy tables, one module per subject. No Qt here."""
 
+from .audit import AuditEntry
 from .base import Base
 from .common import NumberSequence, local_now
 from .customer import (
@@ -7,7 +8,6 @@ from .customer import (
     AttachmentBlob,
     Contact,
     Customer,
-    CustomerChange,
     FollowUp,
     Purchase,
 )
@@ -16,11 +16,11 @@ from .user import Department, User, UserRole
 
 __all__ = [
     "Attachment",
+    "AuditEntry",
     "AttachmentBlob",
     "Base",
     "Contact",
     "Customer",
-    "CustomerChange",
     "Department",
     "FollowUp",
     "LookupValue",

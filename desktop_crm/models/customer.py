@@ -204,21 +204,3 @@ class AttachmentBlob(Base):
         ForeignKey("attachment.id", ondelete="CASCADE"), primary_key=True
     )
     data: Mapped[bytes] = mapped_column(LargeBinary)
-
-
-class CustomerChange(Base):
-    """One changed field of a customer file: who, when, which field, old and new value."""
-
-    __tablename__ = "customer_change"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    customer_id: Mapped[int] = mapped_column(
-        ForeignKey("customer.id", ondelete="CASCADE"), index=True
-    )
-    changed_at: Mapped[datetime] = mapped_column(DateTime, default=local_now)
-    user_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
-    field: Mapped[str] = mapped_column(String(60))
-    old_value: Mapped[str | None] = mapped_column(Text)
-    new_value: Mapped[str | None] = mapped_column(Text)
-
-    user: Mapped[User | None] = relationship()

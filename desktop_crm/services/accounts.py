@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from desktop_crm.models import Department, User, UserRole, local_now
 
-from . import staff
+from . import audit, staff
 from .customer_fields import ROLES
 from .errors import FieldProblem, NotFound, PermissionDenied, ServiceError, ValidationError
 
@@ -125,7 +125,17 @@ def this_workstation() -> str:
 def record_sign_in(
     session: Session, user: User | None, login: str, succeeded: bool, workstation: str | None
 ) -> None:
-    """Note a sign-in attempt (the audit log takes these over; never the password)."""
+    """Record a sign-in attempt in the audit log and commit it (never the password)."""
+    audit.record(
+        session,
+        user,
+        audit.SIGN_IN if succeeded else audit.SIGN_IN_FAILED,
+        "account",
+        user.id if user is not None else None,
+        login[:300],
+        user_name=None if user is not None else login,
+    )
+    session.commit()
     log.info(
         "sign-in %s: login=%r user_id=%s workstation=%s",
         "succeeded" if succeeded else "refused",
@@ -278,6 +288,7 @@ def set_password(session: Session, actor: User, user_id: int, new_password: str)
     check_password_rule(new_password)
     if not _admin_password_after(session, user):
         raise ValidationError(_NO_ADMIN_PASSWORD, field="password")
+    _record_password(session, actor, user, "管理员设置密码")
     _store_password(session, user, new_password)
     log.info("password set for user_id=%s by user_id=%s", user.id, actor.id)
 
@@ -289,6 +300,7 @@ def change_own_password(session: Session, user: User, old_password: str, new_pas
     check_password_rule(new_password, field="new_password")
     if not _admin_password_after(session, user):
         raise ValidationError(_NO_ADMIN_PASSWORD, field="new_password")
+    _record_password(session, user, user, "本人修改密码")
     _store_password(session, user, new_password)
     log.info("password changed by user_id=%s", user.id)
 
@@ -296,6 +308,20 @@ def change_own_password(session: Session, user: User, old_password: str, new_pas
 def has_password(session: Session, user_id: int) -> bool:
     user = session.get(User, user_id)
     return user is not None and user.password_hash is not None
+
+
+def _record_password(session: Session, actor: User, user: User, what: str) -> None:
+    """A password set or changed is a rights change; the log says so, never the password."""
+    audit.record(
+        session,
+        actor,
+        audit.RIGHTS_CHANGED,
+        "account",
+        user.id,
+        f"{user.login or ''} {user.name}".strip(),
+        field="密码",
+        detail=what,
+    )
 
 
 def _store_password(session: Session, user: User, password: str) -> None:

@@ -14,8 +14,9 @@ from openpyxl.utils import get_column_letter
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from desktop_crm.models import Contact, Customer, CustomerChange, User, local_now
+from desktop_crm.models import Contact, Customer, User, local_now
 
+from . import audit
 from .customer_fields import FIELDS, FIELDS_BY_KEY
 from .customers import (
     CODE_SERIES,
@@ -344,6 +345,15 @@ def write_rows(
         note = f"从 {source_name} 导入" if source_name else "导入"
         with _collector_paused():
             written = insert_customers(session, actor, preview.valid, note, progress)
+        audit.record(
+            session,
+            actor,
+            audit.IMPORT,
+            "customer_list",
+            object_label="客户名册",
+            detail=f"{note}：{written} 个客户"
+            + (f"，跳过 {len(preview.bad_rows)} 行" if preview.bad_rows else ""),
+        )
         session.commit()
         return written
     except Exception:
@@ -459,19 +469,22 @@ def _insert_chunks(
         ]
         if contacts:
             connection.execute(insert(Contact.__table__), contacts)
-        connection.execute(
-            insert(CustomerChange.__table__),
+        audit.record_many(
+            session,
+            actor,
             [
-                {
-                    "customer_id": cid,
-                    "changed_at": now,
-                    "user_id": actor.id,
-                    "field": "登记",
-                    "old_value": None,
-                    "new_value": f"{rec['code']} {rec['name']}（{note}）",
-                }
+                audit.Entry(
+                    audit.CREATE,
+                    "customer",
+                    cid,
+                    audit.customer_label(rec["code"], rec["name"]),
+                    "登记",
+                    None,
+                    f"{rec['code']} {rec['name']}（{note}）",
+                )
                 for cid, rec in zip(ids, records, strict=True)
             ],
+            when=now,
         )
         if progress:
             progress(start + len(chunk))

@@ -14,7 +14,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import insert, or_, select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -22,16 +22,16 @@ from desktop_crm.formatting import text_of
 from desktop_crm.models import (
     Attachment,
     AttachmentBlob,
+    AuditEntry,
     Contact,
     Customer,
-    CustomerChange,
     FollowUp,
     Purchase,
     User,
     local_now,
 )
 
-from . import lookups
+from . import audit, lookups
 from .customer_fields import FIELDS, FIELDS_BY_KEY, CustomerField
 from .errors import Conflict, FieldProblem, NotFound, ValidationError
 from .field_parsing import ParseError, clean_credit_code, parse_bool, parse_date, parse_decimal
@@ -331,15 +331,19 @@ def _record(
     new: str | None,
     when: datetime,
 ) -> None:
-    session.add(
-        CustomerChange(
-            customer_id=customer_id,
-            user_id=actor.id if actor else None,
-            field=label,
-            old_value=old,
-            new_value=new,
-            changed_at=when,
-        )
+    """One changed field of a customer file, into the audit log (登记 is the 新建 entry)."""
+    customer = session.get(Customer, customer_id)
+    audit.record(
+        session,
+        actor,
+        audit.CREATE if label == "登记" else audit.EDIT,
+        "customer",
+        customer_id,
+        audit.customer_label(customer.code, customer.name) if customer else None,
+        field=label,
+        old=old,
+        new=new,
+        when=when,
     )
 
 
@@ -524,13 +528,21 @@ def get_by_code(session: Session, code: str) -> Customer:
     return customer
 
 
-def history(session: Session, customer_id: int) -> list[CustomerChange]:
+HISTORY_ACTS = (audit.CREATE, audit.EDIT, audit.DELETE)
+
+
+def history(session: Session, customer_id: int) -> list[AuditEntry]:
+    """The card's 变更记录: the audit log's changes to this customer, newest first."""
     return list(
         session.scalars(
-            select(CustomerChange)
-            .options(selectinload(CustomerChange.user))
-            .where(CustomerChange.customer_id == customer_id)
-            .order_by(CustomerChange.changed_at.desc(), CustomerChange.id.desc())
+            select(AuditEntry)
+            .options(selectinload(AuditEntry.user))
+            .where(
+                AuditEntry.object_type == "customer",
+                AuditEntry.object_id == str(customer_id),
+                AuditEntry.act.in_(HISTORY_ACTS),
+            )
+            .order_by(AuditEntry.seq.desc())
         )
     )
 
@@ -696,8 +708,10 @@ def reassign_customers(
         raise ValidationError("移交双方是同一个人。", field="to_user_id")
     if not target.active:
         raise ValidationError(f"{target.name} 已停用，不能接收客户。", field="to_user_id")
-    ids = list(session.scalars(select(Customer.id).where(Customer.owner_id == source.id)))
-    if not ids:
+    moved = session.execute(
+        select(Customer.id, Customer.code, Customer.name).where(Customer.owner_id == source.id)
+    ).all()
+    if not moved:
         return 0
     now = local_now()
     note = f"（{reason}）" if reason else ""
@@ -706,32 +720,53 @@ def reassign_customers(
         .where(Customer.owner_id == source.id)
         .values(owner_id=target.id, updated_at=now, version=Customer.version + 1)
     )
-    session.execute(
-        insert(CustomerChange),
+    audit.record_many(
+        session,
+        actor,
         [
-            {
-                "customer_id": cid,
-                "changed_at": now,
-                "user_id": actor.id,
-                "field": "客户经理",
-                "old_value": source.name,
-                "new_value": target.name + note,
-            }
-            for cid in ids
+            audit.Entry(
+                audit.EDIT,
+                "customer",
+                cid,
+                audit.customer_label(code, name),
+                "客户经理",
+                source.name,
+                target.name + note,
+            )
+            for cid, code, name in moved
         ],
+        when=now,
     )
     session.commit()
-    return len(ids)
+    return len(moved)
 
 
 # ---------------------------------------------------------------- the printed card
 
 
 def card_data(
-    session: Session, customer_id: int, printed_by: User | None = None
+    session: Session,
+    customer_id: int,
+    printed_by: User | None = None,
+    copy_act: str | None = None,
 ) -> dict[str, object]:
-    """The plain data the 客户资料管理卡 form is drawn from."""
+    """The plain data the 客户资料管理卡 form is drawn from.
+
+    `copy_act` (打印 or 导出) records the copy in the audit log and commits it: every copy
+    of a customer file is recorded (DOMAIN §1).
+    """
     customer = get_customer(session, customer_id)
+    if copy_act is not None:
+        audit.record(
+            session,
+            printed_by,
+            copy_act,
+            "customer",
+            customer.id,
+            audit.customer_label(customer.code, customer.name),
+            detail="客户资料管理卡",
+        )
+        session.commit()
     data: dict[str, object] = {f.key: getattr(customer, f.key) for f in FIELDS}
     data.update(
         code=customer.code,

@@ -51,6 +51,9 @@ class ListSpec:
     # SQLite 3.40 keeps such a join in a count and looks every row up for it: a count of
     # 1,000,000 customers takes 140 ms with the join and 3 ms without.
     count_from: Callable[[Select[Any]], Select[Any]] | None = None
+    # The number of all rows without counting them, when the store keeps it (the audit
+    # log's gap-free numbers: counting 10,000,000 rows takes 0.4 s).
+    count_all: Callable[[Session], int] | None = None
 
     def column(self, key: str) -> ListColumn:
         return next(c for c in self.columns if c.key == key)
@@ -116,6 +119,8 @@ class ListQuery:
         return session.scalar(select(func.count()).select_from(self.id_filter.subquery())) or 0
 
     def count(self, session: Session) -> int:
+        if self.spec.count_all is not None and not self.conditions and self.id_filter is None:
+            return self.spec.count_all(session)
         if self.id_filter is not None and not self.conditions:
             return self._hits(session)  # no row lookups for 100,000s of hits
         query = self._where(select(func.count(self.spec.id_expr)), counting=True)

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from desktop_crm.models import Customer, Department, User, UserRole
 
+from . import audit
 from .customer_fields import ROLES
 from .errors import FieldProblem, NotFound, ValidationError
 from .text_keys import pinyin_keys
@@ -85,13 +86,29 @@ def save_staff(session: Session, actor: User, data: StaffInput, user_id: int | N
             raise NotFound("这个人员已不存在。")
     user.name = data.name.strip()
     user.department_id = data.department_id
-    user.active = data.active
     user.login = (data.login or "").strip() or None
     user.phone = (data.phone or "").strip() or None
     wanted = list(dict.fromkeys(data.roles))
+    before = [] if user_id is None else sorted(user.role_names)
+    was_active = user_id is None or user.active
     user.roles = [r for r in user.roles if r.role in wanted] + [
         UserRole(role=r) for r in wanted if r not in user.role_names
     ]
+    user.active = data.active
+    if before != sorted(wanted) or was_active != data.active:
+        session.flush()
+        audit.record(
+            session,
+            actor,
+            audit.RIGHTS_CHANGED,
+            "account",
+            user.id,
+            f"{user.login or ''} {user.name}".strip(),
+            field="角色",
+            old=("、".join(before) or None) if user_id is not None else None,
+            new="、".join(wanted) + ("" if data.active else "（停用）"),
+            detail="新建账户" if user_id is None else None,
+        )
     session.commit()
     return user
 

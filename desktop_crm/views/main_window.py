@@ -21,6 +21,7 @@ from desktop_crm import documents
 from desktop_crm.config import APP_TITLE
 from desktop_crm.services import accounts
 
+from .audit_page import AuditPage, may_view_audit
 from .context import AppContext
 from .customers.customer_page import CustomerPage
 from .customers.import_dialog import import_customers
@@ -45,10 +46,17 @@ class MainWindow(QMainWindow):
         self.navigation = QListWidget(objectName="navigation")
         self.pages = QStackedWidget(objectName="pages")
         self._add_area(self.tr("客户档案"), self.customers)
+        self.audit = AuditPage(context)
+        self._add_area(self.tr("审计日志"), self.audit)
+        self.audit_item = self.navigation.item(self.navigation.count() - 1)
         self.navigation.setFixedWidth(
             self.navigation.fontMetrics().horizontalAdvance("客户档案管理") + 32
         )
         self.navigation.currentRowChanged.connect(self.pages.setCurrentIndex)
+        # The log grows behind the viewer's back: read it afresh whenever it is opened.
+        self.navigation.currentRowChanged.connect(
+            lambda row: self.audit.apply() if self.pages.widget(row) is self.audit else None
+        )
         self.navigation.setCurrentRow(0)
 
         central = QWidget()
@@ -176,6 +184,10 @@ class MainWindow(QMainWindow):
             user = self._context.actor(session)
             name, login = user.name, user.login
             in_use = accounts.passwords_in_use(session)
+            may_audit = may_view_audit(user.role_names)
+        self.audit_item.setHidden(not may_audit)
+        if not may_audit and self.pages.currentWidget() is self.audit:
+            self.navigation.setCurrentRow(0)
         self.user_label.setText(self.tr("当前用户：") + name)
         self.user_label.setToolTip(self.tr("登录名：") + login if login else "")
         self.accounts_hint.setVisible(not in_use)
@@ -239,10 +251,18 @@ class MainWindow(QMainWindow):
                 path += ".xlsx"
         query = self.customers.current_query()
         total = self.customers.model.count_now()
+        detail = self.customers.describe_filters() or None
 
         def job(session, actor, control):  # noqa: ANN001, ANN202
             return documents.export_list(
-                session, actor, query, path, "客户名册", control.progress, control.is_cancelled
+                session,
+                actor,
+                query,
+                path,
+                "客户名册",
+                control.progress,
+                control.is_cancelled,
+                detail=detail,
             )
 
         def done(count: int) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from desktop_crm.models import Customer, CustomerChange
+from desktop_crm.models import AuditEntry, Customer
 from desktop_crm.services import customers, staff
 from desktop_crm.services.customers import CollisionFound, ContactInput
 from desktop_crm.services.errors import Conflict, ValidationError
@@ -168,7 +168,7 @@ def test_reassign_moves_customers_and_writes_history(session, admin) -> None:  #
     assert customers.reassign_customers(session, admin, a.id, b.id, "离职") == 3
     owners = set(session.scalars(select(Customer.owner_id).where(Customer.id.in_(ids))))
     assert owners == {b.id}
-    moved = session.scalars(select(CustomerChange).where(CustomerChange.field == "客户经理")).all()
+    moved = session.scalars(select(AuditEntry).where(AuditEntry.field == "客户经理")).all()
     assert len(moved) == 3 and moved[0].old_value == "张伟" and moved[0].new_value == "王芳（离职）"
 
 

@@ -33,7 +33,7 @@ from desktop_crm.reports.fonts import FontNotFoundError
 from desktop_crm.reports.forms.customer_card import CUSTOMER_CARD
 from desktop_crm.reports.pdf_render import render_pdf
 from desktop_crm.reports.xlsx_render import render_xlsx
-from desktop_crm.services import customers, lookups
+from desktop_crm.services import audit, customers, lookups
 from desktop_crm.services.customer_fields import FIELDS
 from desktop_crm.services.customers import CONTACT_KEYS, Collision, CollisionFound, ContactInput
 from desktop_crm.services.errors import FieldProblem, ValidationError
@@ -500,7 +500,9 @@ class CustomerCardDialog(QDialog):
         data = run_service(
             self,
             self.context,
-            lambda session, actor: customers.card_data(session, customer_id, printed_by=actor),
+            lambda session, actor: customers.card_data(
+                session, customer_id, printed_by=actor, copy_act=audit.PRINT
+            ),
             refusal_title=self.tr("无法打印"),
         )
         if data is FAILED:

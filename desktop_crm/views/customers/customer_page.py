@@ -152,6 +152,19 @@ class CustomerPage(QWidget):
                 session, self.search.text(), self.current_filters(), column.key, descending
             )
 
+    def describe_filters(self) -> str:
+        """The search and filters in words (for the export's audit entry)."""
+        parts = [
+            combo.currentText()
+            for combo in self.filters.values()
+            if combo.currentData() is not None
+        ]
+        if self.incomplete.isChecked():
+            parts.append(self.incomplete.text())
+        if self.search.text().strip():
+            parts.append(self.tr("查找：") + self.search.text().strip())
+        return "，".join(parts)
+
     def apply(self) -> None:
         self._search_timer.stop()
         self.model.set_query(self.current_query())

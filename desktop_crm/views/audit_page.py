@@ -1,0 +1,214 @@
+"""审计日志: the append-only log for the administrator and the 总经理 — filters, a
+SQL-backed table and the export. Read-only: nothing here can change a row."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_crm import documents
+from desktop_crm.services import audit, staff
+from desktop_crm.services.audit_list import audit_query, describe
+from desktop_crm.services.listing import ListQuery
+
+from .context import AppContext
+from .sql_list_model import SqlListModel
+from .widgets import OptionalDateEdit
+from .workers import run_job
+
+SEARCH_DELAY_MS = 200
+# Who may open the log until the rights table takes this over.
+VIEWER_ROLES = ("系统管理员", "总经理")
+
+
+def may_view_audit(role_names: list[str]) -> bool:
+    return any(role in VIEWER_ROLES for role in role_names)
+
+
+class AuditPage(QWidget):
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("auditPage")
+        self._context = context
+        self.person = QComboBox(objectName="auditPerson")
+        self.act = QComboBox(objectName="auditAct")
+        self.object_type = QComboBox(objectName="auditObject")
+        self.date_from = OptionalDateEdit()
+        self.date_from.setObjectName("auditFrom")
+        self.date_to = OptionalDateEdit()
+        self.date_to.setObjectName("auditTo")
+        self.search = QLineEdit(objectName="auditSearch")
+        self.search.setPlaceholderText(self.tr("查找对象：客户编号、名称、登录名…"))
+        self.search.setClearButtonEnabled(True)
+        self.count_label = QLabel(objectName="auditCount")
+        self.status_label = QLabel(objectName="auditStatus")
+        self.export_button = QPushButton(self.tr("导出…"), objectName="auditExport")
+        self.table = QTableView(objectName="auditTable")
+        self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
+
+        self.model = SqlListModel(context.session_factory, audit_query(), self)
+        self.model.sig_count_changed.connect(self._show_count)
+        self._fill_choices()
+        self._build()
+        self.search.textChanged.connect(lambda _text: self._search_timer.start())
+        self._search_timer.timeout.connect(self.apply)
+        context.hub.sig_staff_changed.connect(self._fill_choices)
+
+    def _build(self) -> None:
+        filters = QHBoxLayout()
+        for label, widget in (
+            (self.tr("人员"), self.person),
+            (self.tr("操作"), self.act),
+            (self.tr("对象"), self.object_type),
+            (self.tr("从"), self.date_from),
+            (self.tr("到"), self.date_to),
+        ):
+            filters.addWidget(QLabel(label))
+            filters.addWidget(widget)
+        filters.addWidget(self.search, 1)
+        filters.addWidget(self.export_button)
+        filters.addWidget(self.count_label)
+        status_row = QHBoxLayout()
+        status_row.addWidget(self.status_label, 1)
+        for combo in (self.person, self.act, self.object_type):
+            combo.currentIndexChanged.connect(self.apply)
+        self.date_from.sig_changed.connect(self.apply)
+        self.date_to.sig_changed.connect(self.apply)
+        self.export_button.clicked.connect(lambda: self.export())
+
+        self.table.setModel(self.model)
+        self.table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.DescendingOrder)
+        self.table.setSortingEnabled(True)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
+        self.table.verticalHeader().hide()
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        unit = self.fontMetrics().horizontalAdvance("中") / 2 + 1
+        for index, column in enumerate(self.model.query.columns):
+            self.table.setColumnWidth(index, int(column.width * unit) + 12)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(filters)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(status_row)
+
+    def _fill_choices(self) -> None:
+        with self._context.session() as session:
+            people = [(u.name, u.id) for u in staff.staff_list(session, active_only=False)]
+        for combo, first, items in (
+            (self.person, self.tr("全部人员"), people),
+            (self.act, self.tr("全部操作"), [(a, a) for a in audit.ACTS]),
+            (
+                self.object_type,
+                self.tr("全部对象"),
+                [(title, key) for key, title in audit.OBJECT_TYPES.items()],
+            ),
+        ):
+            current = combo.currentData()
+            combo.blockSignals(True)
+            combo.clear()
+            combo.addItem(first, None)
+            for label, value in items:
+                combo.addItem(label, value)
+            combo.setCurrentIndex(max(combo.findData(current), 0) if current is not None else 0)
+            combo.blockSignals(False)
+
+    def current_query(self) -> ListQuery:
+        header = self.table.horizontalHeader()
+        column = self.model.query.columns[header.sortIndicatorSection()]
+        with self._context.session() as session:
+            return audit_query(
+                self.person.currentData(),
+                self.act.currentData(),
+                self.object_type.currentData(),
+                self.date_from.value(),
+                self.date_to.value(),
+                self.search.text(),
+                column.key,
+                header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder,
+                session,
+            )
+
+    def current_description(self) -> str:
+        return describe(
+            self.person.currentText() if self.person.currentData() is not None else None,
+            self.act.currentData(),
+            self.object_type.currentData(),
+            self.date_from.value(),
+            self.date_to.value(),
+            self.search.text(),
+        )
+
+    def apply(self) -> None:
+        self._search_timer.stop()
+        self.model.set_query(self.current_query())
+
+    def _show_count(self, total: int) -> None:
+        self.count_label.setText(self.tr("共 {0} 条").replace("{0}", f"{total:,}"))
+
+    def export(self, path: str | None = None) -> None:
+        if not path:
+            path, _ = QFileDialog.getSaveFileName(
+                self, self.tr("导出审计日志"), self.tr("审计日志.xlsx"), "Excel 工作簿 (*.xlsx)"
+            )
+            if not path:
+                return
+            if not path.lower().endswith(".xlsx"):
+                path += ".xlsx"
+        query, detail = self.current_query(), self.current_description()
+
+        def job(session, actor, control):  # noqa: ANN001, ANN202
+            return documents.export_list(
+                session,
+                actor,
+                query,
+                path,
+                "审计日志",
+                control.progress,
+                control.is_cancelled,
+                detail=detail or None,
+                object_type="audit_log",
+            )
+
+        def done(count: int) -> None:
+            self.model.refresh()  # the export is in the log now
+            self.status_label.setText(
+                self.tr("已导出 {0} 条到 {1}").replace("{0}", str(count)).replace("{1}", path)
+            )
+
+        def failed(error: BaseException) -> bool:
+            if isinstance(error, OSError):
+                QMessageBox.warning(
+                    self,
+                    self.tr("导出失败"),
+                    self.tr("无法写入文件：") + f"{path}\n{error.strerror or error}",
+                )
+                return True
+            return False
+
+        run_job(
+            self,
+            self._context,
+            self.tr("正在导出审计日志…"),
+            job,
+            done,
+            maximum=self.model.count_now(),
+            on_failed=failed,
+        )
