@@ -23,12 +23,11 @@ from sqlalchemy.orm import Session
 from desktop_crm.models import Department, User, UserRole, local_now
 
 from . import audit, staff
-from .customer_fields import ROLES
+from .customer_fields import ADMIN_ROLE, ROLES
 from .errors import FieldProblem, NotFound, PermissionDenied, ServiceError, ValidationError
 
 log = logging.getLogger(__name__)
 
-ADMIN_ROLE = "系统管理员"
 PASSWORD_MIN_LENGTH = 6
 MAX_FAILED_SIGN_INS = 5
 LOCK_DURATION = timedelta(minutes=15)

@@ -246,6 +246,7 @@ DEFAULT_DEPARTMENTS: list[tuple[str, str]] = [
     ("综合服务部", "ZHB"),
 ]
 
+ADMIN_ROLE = "系统管理员"
 ROLES: tuple[str, ...] = (
     "系统管理员",
     "总经理",

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from desktop_crm.models import Customer, Department, User, UserRole
 
 from . import audit
-from .customer_fields import ROLES
+from .customer_fields import ADMIN_ROLE, ROLES
 from .errors import FieldProblem, NotFound, ValidationError
 from .text_keys import pinyin_keys
 
@@ -72,9 +72,32 @@ def _validate(session: Session, data: StaffInput, user_id: int | None) -> list[F
     return problems
 
 
+def _would_leave_no_administrator(session: Session, user_id: int, data: StaffInput) -> bool:
+    """True when this change takes away the last active 系统管理员 (nobody could then
+    manage accounts, reset a password or undo the change)."""
+    stays_admin = data.active and ADMIN_ROLE in data.roles
+    if stays_admin:
+        return False
+    others = session.scalar(
+        select(func.count(User.id.distinct()))
+        .join(UserRole)
+        .where(UserRole.role == ADMIN_ROLE, User.active.is_(True), User.id != user_id)
+    )
+    user = session.get(User, user_id)
+    is_admin_now = user is not None and user.active and ADMIN_ROLE in user.role_names
+    return is_admin_now and not others
+
+
 def save_staff(session: Session, actor: User, data: StaffInput, user_id: int | None = None) -> User:
     """Create or change a staff member; refuses with the reasons, writes nothing then."""
     problems = _validate(session, data, user_id)
+    if user_id is not None and _would_leave_no_administrator(session, user_id, data):
+        problems.append(
+            FieldProblem(
+                "roles",
+                "至少要保留一位在职的系统管理员：请先让另一位在职人员担任系统管理员，再停用此人或取消其角色。",
+            )
+        )
     if problems:
         raise ValidationError(problems)
     if user_id is None:

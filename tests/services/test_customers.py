@@ -184,3 +184,34 @@ def test_attachment_kept_in_store_and_too_big_refused(session, admin, tmp_path) 
     with pytest.raises(ValidationError, match="太大"):
         customers.add_attachment(session, admin, customer.id, big, "其他")
     assert len(customers.attachments(session, customer.id)) == 1
+
+
+def test_the_last_administrator_cannot_be_stopped_or_demoted(session, admin) -> None:  # noqa: ANN001
+    from desktop_crm.services.errors import ValidationError as Refused
+
+    with pytest.raises(Refused, match="至少要保留一位在职的系统管理员"):
+        staff.save_staff(
+            session,
+            admin,
+            staff.StaffInput(name=admin.name, department_id=None, roles=["总经理"]),
+            admin.id,
+        )
+    with pytest.raises(Refused, match="至少要保留一位在职的系统管理员"):
+        staff.save_staff(
+            session,
+            admin,
+            staff.StaffInput(
+                name=admin.name, department_id=None, roles=["系统管理员"], active=False
+            ),
+            admin.id,
+        )
+    second = staff.save_staff(
+        session, admin, staff.StaffInput(name="李工", department_id=None, roles=["系统管理员"])
+    )
+    staff.save_staff(
+        session,
+        admin,
+        staff.StaffInput(name=admin.name, department_id=None, roles=["总经理"]),
+        admin.id,
+    )
+    assert second.active and "系统管理员" not in session.get(type(admin), admin.id).role_names
