@@ -12,7 +12,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from alembic.script.revision import ResolutionError
 from alembic.util.exc import CommandError
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine
 
 log = logging.getLogger(__name__)
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
@@ -90,8 +90,3 @@ def upgrade_database(engine: Engine) -> None:
         backup_sqlite(engine, "before-upgrade")
     command.upgrade(alembic_config(engine), "head")
     log.info("schema upgraded from %s to %s", current, head)
-
-
-def has_tables(engine: Engine) -> bool:
-    with engine.connect() as connection:
-        return connection.execute(text("SELECT 1")).scalar() == 1

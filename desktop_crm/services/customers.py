@@ -10,7 +10,6 @@ import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields
 from datetime import date, datetime
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -795,7 +794,3 @@ def card_data(
         complaints=[],
     )
     return data
-
-
-def decimal_or_none(value: object) -> Decimal | None:
-    return parse_decimal(value)

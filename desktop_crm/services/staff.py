@@ -40,18 +40,6 @@ def staff_list(session: Session, active_only: bool = True) -> list[User]:
     return list(session.scalars(query))
 
 
-def find_staff(session: Session, text: str) -> User | None:
-    """The staff member whose name or login is `text` (used by import)."""
-    text = text.strip()
-    if not text:
-        return None
-    return session.scalar(
-        select(User)
-        .where((User.name == text) | (User.login == text))
-        .order_by(User.active.desc(), User.id)
-    )
-
-
 def _validate(session: Session, data: StaffInput, user_id: int | None) -> list[FieldProblem]:
     problems = []
     if not data.name.strip():

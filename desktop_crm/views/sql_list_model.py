@@ -106,9 +106,6 @@ class SqlListModel(QAbstractTableModel):
     def row_id(self, row: int) -> Any:
         return self._rows[row][0]
 
-    def row_of_id(self, row_id: Any) -> int | None:
-        return next((i for i, r in enumerate(self._rows) if r[0] == row_id), None)
-
     # ----------------------------------------------------------------- Qt model API
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
