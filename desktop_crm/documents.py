@@ -18,8 +18,11 @@ from desktop_crm.reports.forms.customer_card import CUSTOMER_CARD
 from desktop_crm.reports.pdf_render import render_pdf
 from desktop_crm.reports.table_xlsx import ExportColumn, write_table
 from desktop_crm.reports.xlsx_render import render_xlsx
-from desktop_crm.services import audit, customers
+from desktop_crm.services import audit, customers, rights
 from desktop_crm.services.listing import ListQuery
+
+# The rights area each exported list belongs to.
+EXPORT_AREAS = {"customer_list": "customers", "audit_log": "accounts"}
 
 
 def internal_note(actor: User) -> str:
@@ -39,7 +42,12 @@ def export_list(
     object_type: str = "customer_list",
 ) -> int:
     """Write the list as the user sees it (filters, search, sort) to a workbook, and record
-    the export in the audit log (`detail`: the search and filters it was made with)."""
+    the export in the audit log (`detail`: the search and filters it was made with).
+
+    Exporting customer files is copying them (DOMAIN §1): it needs the export right of
+    the list's area, checked before a row is read.
+    """
+    rights.require(actor.role_names, EXPORT_AREAS[object_type], "export")
     columns = [ExportColumn(c.title, c.kind, c.width) for c in query.columns]
     rows = (row[1:] for row in query.iter_rows(session))
     count = write_table(
@@ -69,6 +77,7 @@ def export_list(
 def customer_card_pdf(
     session: Session, actor: User, customer_id: int, font_path: str | None = None
 ) -> bytes:
+    rights.require(actor.role_names, "customers", "print")
     buffer = io.BytesIO()
     render_pdf(
         CUSTOMER_CARD,
@@ -80,6 +89,7 @@ def customer_card_pdf(
 
 
 def customer_card_xlsx(session: Session, actor: User, customer_id: int) -> bytes:
+    rights.require(actor.role_names, "customers", "print")
     buffer = io.BytesIO()
     render_xlsx(
         CUSTOMER_CARD, customers.card_data(session, customer_id, actor, audit.EXPORT), buffer

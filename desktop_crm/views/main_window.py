@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 
 from desktop_crm import documents
 from desktop_crm.config import APP_TITLE
-from desktop_crm.services import accounts
+from desktop_crm.services import accounts, rights
 
 from .audit_page import AuditPage, may_view_audit
 from .context import AppContext
@@ -185,6 +185,13 @@ class MainWindow(QMainWindow):
             name, login = user.name, user.login
             in_use = accounts.passwords_in_use(session)
             may_audit = may_view_audit(user.role_names)
+            may_export = rights.widest_scope(user.role_names, "customers", "export") is not None
+            may_print = rights.widest_scope(user.role_names, "customers", "print") is not None
+        # Screens hide what the user may not do; the services refuse it anyway.
+        self.export_action.setVisible(may_export)
+        self.export_action.setEnabled(may_export)
+        self.print_action.setVisible(may_print)
+        self.print_action.setEnabled(may_print)
         self.audit_item.setHidden(not may_audit)
         if not may_audit and self.pages.currentWidget() is self.audit:
             self.navigation.setCurrentRow(0)
