@@ -7,27 +7,24 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QPushButton,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 
-from desktop_crm import documents
 from desktop_crm.services import audit, staff
 from desktop_crm.services.audit_list import audit_query, describe
 from desktop_crm.services.listing import ListQuery
 
 from .context import AppContext
+from .list_export import ask_xlsx_path, export_in_background
 from .sql_list_model import SqlListModel
 from .widgets import OptionalDateEdit
-from .workers import run_job
 
 SEARCH_DELAY_MS = 200
 # Who may open the log until the rights table takes this over.
@@ -164,28 +161,9 @@ class AuditPage(QWidget):
         self.count_label.setText(self.tr("共 {0} 条").replace("{0}", f"{total:,}"))
 
     def export(self, path: str | None = None) -> None:
+        path = path or ask_xlsx_path(self, self.tr("导出审计日志"), self.tr("审计日志.xlsx"))
         if not path:
-            path, _ = QFileDialog.getSaveFileName(
-                self, self.tr("导出审计日志"), self.tr("审计日志.xlsx"), "Excel 工作簿 (*.xlsx)"
-            )
-            if not path:
-                return
-            if not path.lower().endswith(".xlsx"):
-                path += ".xlsx"
-        query, detail = self.current_query(), self.current_description()
-
-        def job(session, actor, control):  # noqa: ANN001, ANN202
-            return documents.export_list(
-                session,
-                actor,
-                query,
-                path,
-                "审计日志",
-                control.progress,
-                control.is_cancelled,
-                detail=detail or None,
-                object_type="audit_log",
-            )
+            return
 
         def done(count: int) -> None:
             self.model.refresh()  # the export is in the log now
@@ -193,22 +171,15 @@ class AuditPage(QWidget):
                 self.tr("已导出 {0} 条到 {1}").replace("{0}", str(count)).replace("{1}", path)
             )
 
-        def failed(error: BaseException) -> bool:
-            if isinstance(error, OSError):
-                QMessageBox.warning(
-                    self,
-                    self.tr("导出失败"),
-                    self.tr("无法写入文件：") + f"{path}\n{error.strerror or error}",
-                )
-                return True
-            return False
-
-        run_job(
+        export_in_background(
             self,
             self._context,
-            self.tr("正在导出审计日志…"),
-            job,
+            self.current_query(),
+            path,
+            "审计日志",
+            self.model.count_now(),
             done,
-            maximum=self.model.count_now(),
-            on_failed=failed,
+            self.status_label.setText,
+            detail=self.current_description() or None,
+            object_type="audit_log",
         )

@@ -7,7 +7,6 @@ from pathlib import Path
 from PySide6.QtCore import QSettings, QUrl, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -25,9 +24,9 @@ from .audit_page import AuditPage, may_view_audit
 from .context import AppContext
 from .customers.customer_page import CustomerPage
 from .customers.import_dialog import import_customers
+from .list_export import ask_xlsx_path, export_in_background
 from .pdf_preview import PdfPreviewDialog
 from .sign_in_dialog import quiet
-from .workers import run_job
 
 
 class MainWindow(QMainWindow):
@@ -248,29 +247,9 @@ class MainWindow(QMainWindow):
         import_customers(self, self._context)
 
     def export_customers(self, path: str | None = None) -> None:
+        path = path or ask_xlsx_path(self, self.tr("导出客户名册"), self.tr("客户名册.xlsx"))
         if not path:
-            path, _ = QFileDialog.getSaveFileName(
-                self, self.tr("导出客户名册"), self.tr("客户名册.xlsx"), "Excel 工作簿 (*.xlsx)"
-            )
-            if not path:
-                return
-            if not path.lower().endswith(".xlsx"):
-                path += ".xlsx"
-        query = self.customers.current_query()
-        total = self.customers.model.count_now()
-        detail = self.customers.describe_filters() or None
-
-        def job(session, actor, control):  # noqa: ANN001, ANN202
-            return documents.export_list(
-                session,
-                actor,
-                query,
-                path,
-                "客户名册",
-                control.progress,
-                control.is_cancelled,
-                detail=detail,
-            )
+            return
 
         def done(count: int) -> None:
             self.statusBar().showMessage(
@@ -278,29 +257,16 @@ class MainWindow(QMainWindow):
                 8000,
             )
 
-        def failed(error: BaseException) -> bool:
-            from desktop_crm.reports.table_xlsx import ExportCancelled
-
-            if isinstance(error, ExportCancelled):
-                self.statusBar().showMessage(self.tr("导出已取消，没有生成文件。"), 8000)
-                return True
-            if isinstance(error, OSError):
-                QMessageBox.warning(
-                    self,
-                    self.tr("导出失败"),
-                    self.tr("无法写入文件：") + f"{path}\n{error.strerror or error}",
-                )
-                return True
-            return False
-
-        run_job(
+        export_in_background(
             self,
             self._context,
-            self.tr("正在导出客户名册…"),
-            job,
+            self.customers.current_query(),
+            path,
+            "客户名册",
+            self.customers.model.count_now(),
             done,
-            maximum=total,
-            on_failed=failed,
+            lambda text: self.statusBar().showMessage(text, 8000),
+            detail=self.customers.describe_filters() or None,
         )
 
     def print_customer(self) -> None:
