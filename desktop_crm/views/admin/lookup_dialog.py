@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QBrush, QPalette
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSizePolicy,
     QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -31,6 +30,7 @@ from desktop_crm.services import lookups
 from desktop_crm.services.customer_fields import LOOKUP_LISTS
 from desktop_crm.services.errors import ValidationError
 from desktop_crm.views import messages
+from desktop_crm.views.admin.record_table import CENTER, RIGHT, cell, show_records
 from desktop_crm.views.context import AppContext
 from desktop_crm.views.service_call import FAILED, run_service
 
@@ -293,27 +293,23 @@ class LookupListsDialog(QDialog):
                 name=LOOKUP_LISTS[list_key], count=len(rows)
             )
         )
-        muted = QBrush(self.palette().color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text))
-        self.table.setRowCount(len(rows))
-        for index, row in enumerate(rows):
-            cells = [
-                QTableWidgetItem(row.value),
-                QTableWidgetItem(row.help_text or ""),
-                QTableWidgetItem(self.tr("启用") if row.active else self.tr("停用")),
-                QTableWidgetItem(str(row.used)),
-            ]
-            cells[1].setToolTip(row.help_text or "")
-            cells[2].setTextAlignment(Qt.AlignmentFlag.AlignCenter)
-            cells[3].setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            for column, cell in enumerate(cells):
-                if not row.active:
-                    cell.setForeground(muted)
-                self.table.setItem(index, column, cell)
-        self.table.clearSelection()
-        for index, row in enumerate(rows):
-            if row.id == keep_id:
-                self.table.selectRow(index)
-                break
+        show_records(
+            self.table,
+            [
+                (
+                    row.id,
+                    row.active,
+                    [
+                        cell(row.value),
+                        cell(row.help_text, tooltip=row.help_text or ""),
+                        cell(self.tr("启用") if row.active else self.tr("停用"), CENTER),
+                        cell(row.used, RIGHT),
+                    ],
+                )
+                for row in rows
+            ],
+            keep_id,
+        )
         self._update_buttons()
 
     def _update_buttons(self) -> None:

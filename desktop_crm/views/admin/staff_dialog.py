@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QBrush, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -21,7 +19,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSizePolicy,
     QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -34,6 +31,7 @@ from desktop_crm.services.errors import NotFound, ValidationError
 from desktop_crm.views import messages
 from desktop_crm.views.admin.password_dialog import PasswordDialog
 from desktop_crm.views.admin.reassign_dialog import ReassignDialog
+from desktop_crm.views.admin.record_table import CENTER, RIGHT, cell, show_records
 from desktop_crm.views.context import AppContext
 from desktop_crm.views.service_call import FAILED, run_service
 
@@ -349,29 +347,25 @@ class StaffDialog(QDialog):
         if rows is FAILED:
             return
         self._rows = rows
-        muted = QBrush(self.palette().color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text))
-        self.table.setRowCount(len(rows))
-        for index, row in enumerate(rows):
-            cells = [
-                QTableWidgetItem(row.name),
-                QTableWidgetItem(row.login or ""),
-                QTableWidgetItem(row.department or ""),
-                QTableWidgetItem("、".join(row.roles)),
-                QTableWidgetItem(self.tr("在职") if row.active else self.tr("停用")),
-                QTableWidgetItem(str(row.customers)),
-            ]
-            cells[3].setToolTip("、".join(row.roles))
-            cells[4].setTextAlignment(Qt.AlignmentFlag.AlignCenter)
-            cells[5].setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            for column, cell in enumerate(cells):
-                if not row.active:
-                    cell.setForeground(muted)
-                self.table.setItem(index, column, cell)
-        self.table.clearSelection()
-        for index, row in enumerate(rows):
-            if row.id == keep_id:
-                self.table.selectRow(index)
-                break
+        show_records(
+            self.table,
+            [
+                (
+                    row.id,
+                    row.active,
+                    [
+                        cell(row.name),
+                        cell(row.login),
+                        cell(row.department),
+                        cell("、".join(row.roles), tooltip="、".join(row.roles)),
+                        cell(self.tr("在职") if row.active else self.tr("停用"), CENTER),
+                        cell(row.customers, RIGHT),
+                    ],
+                )
+                for row in rows
+            ],
+            keep_id,
+        )
         self._update_buttons()
 
     def _update_buttons(self) -> None:
