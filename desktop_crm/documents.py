@@ -22,7 +22,7 @@ from desktop_crm.services import audit, customers, rights
 from desktop_crm.services.listing import ListQuery
 
 # The rights area each exported list belongs to.
-EXPORT_AREAS = {"customer_list": "customers", "audit_log": "accounts"}
+EXPORT_AREAS = {"customer_list": "customers", "audit_log": "audit"}
 
 
 def internal_note(actor: User) -> str:
@@ -47,7 +47,7 @@ def export_list(
     Exporting customer files is copying them (DOMAIN §1): it needs the export right of
     the list's area, checked before a row is read.
     """
-    rights.require(actor.role_names, EXPORT_AREAS[object_type], "export")
+    rights.require(session, actor, EXPORT_AREAS[object_type], "export")
     columns = [ExportColumn(c.title, c.kind, c.width) for c in query.columns]
     rows = (row[1:] for row in query.iter_rows(session))
     count = write_table(
@@ -77,7 +77,7 @@ def export_list(
 def customer_card_pdf(
     session: Session, actor: User, customer_id: int, font_path: str | None = None
 ) -> bytes:
-    rights.require(actor.role_names, "customers", "print")
+    rights.require(session, actor, "customers", "print")
     buffer = io.BytesIO()
     render_pdf(
         CUSTOMER_CARD,
@@ -89,7 +89,7 @@ def customer_card_pdf(
 
 
 def customer_card_xlsx(session: Session, actor: User, customer_id: int) -> bytes:
-    rights.require(actor.role_names, "customers", "print")
+    rights.require(session, actor, "customers", "print")
     buffer = io.BytesIO()
     render_xlsx(
         CUSTOMER_CARD, customers.card_data(session, customer_id, actor, audit.EXPORT), buffer

@@ -1,5 +1,6 @@
 """The store: SQLAlchemy tables, one module per subject. No Qt here."""
 
+from .approval import Approval, ApprovalStep, DiscountRequest, GiftRecord
 from .audit import AuditEntry
 from .base import Base
 from .common import NumberSequence, local_now
@@ -12,9 +13,16 @@ from .customer import (
     Purchase,
 )
 from .lookup import LookupValue
+from .rights import AccessGrant, RoleRight
 from .user import Department, User, UserRole
 
 __all__ = [
+    "AccessGrant",
+    "Approval",
+    "ApprovalStep",
+    "DiscountRequest",
+    "GiftRecord",
+    "RoleRight",
     "Attachment",
     "AuditEntry",
     "AttachmentBlob",

@@ -57,6 +57,9 @@ OBJECT_TYPES = {
     "customer_list": "客户名册",
     "account": "账户",
     "audit_log": "审计日志",
+    "rights": "权限",
+    "grant": "查看授权",
+    "approval": "审批",
 }
 
 _WORKSTATION: str | None = None

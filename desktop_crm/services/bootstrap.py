@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 from desktop_crm.models import Customer, Department, LookupValue, User, UserRole
 
 from .customer_fields import DEFAULT_DEPARTMENTS, DEFAULT_LOOKUPS
+from . import rights
 from .key_customers import refresh_key_customers
 
 ADMIN_LOGIN = "admin"
@@ -32,6 +33,7 @@ def ensure_defaults(session: Session) -> None:
         admin = User(name="系统管理员", login=ADMIN_LOGIN, department=office)
         admin.roles.append(UserRole(role="系统管理员"))
         session.add(admin)
+    rights.seed_defaults(session)
     refresh_key_customers(session)  # a new year changes who was last year's top 20
     session.commit()
 

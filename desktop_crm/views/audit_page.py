@@ -27,12 +27,6 @@ from .sql_list_model import SqlListModel
 from .widgets import OptionalDateEdit
 
 SEARCH_DELAY_MS = 200
-# Who may open the log until the rights table takes this over.
-VIEWER_ROLES = ("系统管理员", "总经理")
-
-
-def may_view_audit(role_names: list[str]) -> bool:
-    return any(role in VIEWER_ROLES for role in role_names)
 
 
 class AuditPage(QWidget):

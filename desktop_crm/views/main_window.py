@@ -20,7 +20,7 @@ from desktop_crm import documents
 from desktop_crm.config import APP_TITLE
 from desktop_crm.services import accounts, rights
 
-from .audit_page import AuditPage, may_view_audit
+from .audit_page import AuditPage
 from .context import AppContext
 from .customers.customer_page import CustomerPage
 from .customers.import_dialog import import_customers
@@ -183,9 +183,9 @@ class MainWindow(QMainWindow):
             user = self._context.actor(session)
             name, login = user.name, user.login
             in_use = accounts.passwords_in_use(session)
-            may_audit = may_view_audit(user.role_names)
-            may_export = rights.widest_scope(user.role_names, "customers", "export") is not None
-            may_print = rights.widest_scope(user.role_names, "customers", "print") is not None
+            may_audit = rights.may(session, user, "audit", "view")
+            may_export = rights.may(session, user, "customers", "export")
+            may_print = rights.may(session, user, "customers", "print")
         # Screens hide what the user may not do; the services refuse it anyway.
         self.export_action.setVisible(may_export)
         self.export_action.setEnabled(may_export)
