@@ -7,8 +7,8 @@ from sqlalchemy.orm import Session
 
 from desktop_crm.models import Customer, Department, LookupValue, User, UserRole
 
-from .customer_fields import DEFAULT_DEPARTMENTS, DEFAULT_LOOKUPS
 from . import rights
+from .customer_fields import DEFAULT_DEPARTMENTS, DEFAULT_LOOKUPS
 from .key_customers import refresh_key_customers
 
 ADMIN_LOGIN = "admin"
