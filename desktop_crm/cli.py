@@ -201,7 +201,7 @@ def _demo_data(session, actor, args) -> int:  # noqa: ANN001
 def _import_customers(session, actor, args) -> int:  # noqa: ANN001
     with open_table(args.file) as source:
         mapping, unknown = customer_import.match_headers(source.headers)
-        preview = customer_import.check_rows(session, source, mapping)
+        preview = customer_import.check_rows(session, actor, source, mapping)
     for header in unknown:
         print(f"提示：不认识的列「{header}」，已忽略。", file=sys.stderr)
     problems = customer_import.problem_lines(preview.all_problems)
@@ -225,7 +225,7 @@ def _import_customers(session, actor, args) -> int:  # noqa: ANN001
 def _export_customers(session, actor, args) -> int:  # noqa: ANN001
     if args.file.suffix.lower() != ".xlsx":
         return refuse("导出文件名应以 .xlsx 结尾。")
-    query = customer_query(session, args.search)
+    query = customer_query(session, actor, args.search)
     try:
         count = documents.export_list(
             session,
@@ -242,7 +242,7 @@ def _export_customers(session, actor, args) -> int:  # noqa: ANN001
 
 
 def _find_customers(session, actor, args) -> int:  # noqa: ANN001
-    for code, name in find_customers(session, args.text, limit=max(1, args.limit)):
+    for code, name in find_customers(session, actor, args.text, limit=max(1, args.limit)):
         print(f"{code}\t{name}")
     return EXIT_OK
 
@@ -251,7 +251,7 @@ def _report(session, actor, args) -> int:  # noqa: ANN001
     suffix = args.output.suffix.lower()
     if suffix not in (".pdf", ".xlsx"):
         return refuse("输出文件名应以 .pdf 或 .xlsx 结尾。")
-    customer = customers.get_by_code(session, args.code)
+    customer = customers.get_by_code(session, actor, args.code)
     if suffix == ".pdf":
         data = documents.customer_card_pdf(session, actor, customer.id)
     else:

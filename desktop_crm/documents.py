@@ -81,7 +81,7 @@ def customer_card_pdf(
     buffer = io.BytesIO()
     render_pdf(
         CUSTOMER_CARD,
-        customers.card_data(session, customer_id, actor, audit.PRINT),
+        customers.card_data(session, actor, customer_id, audit.PRINT),
         buffer,
         font_path,
     )
@@ -92,6 +92,6 @@ def customer_card_xlsx(session: Session, actor: User, customer_id: int) -> bytes
     rights.require(session, actor, "customers", "print")
     buffer = io.BytesIO()
     render_xlsx(
-        CUSTOMER_CARD, customers.card_data(session, customer_id, actor, audit.EXPORT), buffer
+        CUSTOMER_CARD, customers.card_data(session, actor, customer_id, audit.EXPORT), buffer
     )
     return buffer.getvalue()

@@ -71,6 +71,17 @@ def scope_condition(
     return or_(*conditions)
 
 
+def owners_in_reach(session: Session, actor: User, area: str, action: str) -> set[int] | None:
+    """The people whose records `actor` may `action` in `area`; None means everyone.
+    Refuses without the right."""
+    scope = rights.require(session, actor, area, action)
+    if scope == rights.ALL:
+        return None
+    departments = _departments_in_reach(session, actor, area, action, scope)
+    staff = set(session.scalars(select(User.id).where(User.department_id.in_(departments))))
+    return staff | {actor.id}
+
+
 def owner_in_reach(
     session: Session, actor: User, area: str, action: str, owner_id: int | None
 ) -> bool:

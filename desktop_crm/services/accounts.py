@@ -22,9 +22,9 @@ from sqlalchemy.orm import Session
 
 from desktop_crm.models import Department, User, UserRole, local_now
 
-from . import audit, staff
+from . import audit, rights, staff
 from .customer_fields import ADMIN_ROLE, ROLES
-from .errors import FieldProblem, NotFound, PermissionDenied, ServiceError, ValidationError
+from .errors import FieldProblem, NotFound, ServiceError, ValidationError
 
 log = logging.getLogger(__name__)
 
@@ -240,12 +240,6 @@ def _signed_in(session: Session, user: User, login: str, workstation: str | None
 # --------------------------------------------------------------------- passwords, changed
 
 
-def require_administrator(actor: User) -> None:
-    # The rights table replaces this check; until then accounts are the administrator's.
-    if not actor.active or ADMIN_ROLE not in actor.role_names:
-        raise PermissionDenied("只有系统管理员可以管理账户和密码。")
-
-
 def _some_admin_has_password(session: Session, excluding_id: int | None = None) -> bool:
     found = session.scalar(
         select(User.id)
@@ -280,7 +274,7 @@ _NO_ADMIN_PASSWORD = (
 
 def set_password(session: Session, actor: User, user_id: int, new_password: str) -> None:
     """The administrator sets (resets) someone's password; this also lifts a lock."""
-    require_administrator(actor)
+    rights.require(session, actor, "accounts", "edit")
     user = session.get(User, user_id)
     if user is None:
         raise NotFound("这个账户已不存在。")
@@ -358,7 +352,7 @@ def add_account(
 
     `department` is a department's name or 机构代码; `password` None leaves it without one.
     """
-    require_administrator(actor)
+    rights.require(session, actor, "accounts", "create")
     login = login.strip()
     problems: list[FieldProblem] = []
     if not login:
@@ -413,7 +407,7 @@ class AccountRow:
 
 def account_rows(session: Session, actor: User) -> list[AccountRow]:
     """Every account with a login name, ordered by login (administrator only)."""
-    require_administrator(actor)
+    rights.require(session, actor, "accounts", "view")
     rows = staff.staff_rows(session)
     hashed = set(
         session.scalars(

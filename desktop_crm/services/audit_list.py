@@ -8,8 +8,9 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, and_, case, or_
 from sqlalchemy.orm import Session
 
-from desktop_crm.models import AuditEntry
+from desktop_crm.models import AuditEntry, User
 
+from . import rights
 from .audit import OBJECT_TYPES, count
 from .customer_list import customer_query
 from .listing import ListColumn, ListQuery, ListSpec
@@ -50,7 +51,7 @@ AUDIT_LIST = ListSpec(
 CUSTOMER_HITS = 200
 
 
-def search_condition(session: Session | None, search: str) -> ColumnElement[bool]:
+def search_condition(session: Session, actor: User, search: str) -> ColumnElement[bool]:
     """Entries whose object starts with the text (客户编号, login, …), or that concern a
     customer the customer search finds by name, pinyin or phone.
 
@@ -58,21 +59,24 @@ def search_condition(session: Session | None, search: str) -> ColumnElement[bool
     text = search.strip()
     if text[:2].lower() == "kh":
         text = text.upper()
-    sqlite = session is None or session.get_bind().dialect.name == "sqlite"
+    sqlite = session.get_bind().dialect.name == "sqlite"
     if sqlite:  # a range the label index answers
         condition = and_(AuditEntry.object_label >= text, AuditEntry.object_label < text + "\uffff")
     else:  # a range with '\uffff' depends on the server's collation; LIKE does not
         escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         condition = AuditEntry.object_label.like(f"{escaped}%", escape="\\")
-    if session is None:
+    if not rights.may(session, actor, "customers", "view"):
         return condition
-    ids = [str(row[0]) for row in customer_query(session, text).page(session, 0, CUSTOMER_HITS)]
+    customers = customer_query(session, actor, text)
+    ids = [str(row[0]) for row in customers.page(session, 0, CUSTOMER_HITS)]
     if not ids:
         return condition
     return or_(condition, and_(AuditEntry.object_type == "customer", AuditEntry.object_id.in_(ids)))
 
 
 def audit_query(
+    session: Session,
+    actor: User,
     user_id: int | None = None,
     act: str | None = None,
     object_type: str | None = None,
@@ -81,9 +85,10 @@ def audit_query(
     search: str = "",
     sort_key: str | None = None,
     descending: bool = True,
-    session: Session | None = None,
 ) -> ListQuery:
-    """The log as the viewer shows it; newest first unless another sort is chosen."""
+    """The log as the viewer shows it; newest first unless another sort is chosen.
+    Needs the right to view the audit log."""
+    rights.require(session, actor, "audit", "view")
     conditions: list[ColumnElement[bool]] = []
     if user_id is not None:
         conditions.append(AuditEntry.user_id == user_id)
@@ -96,7 +101,7 @@ def audit_query(
     if date_to is not None:
         conditions.append(AuditEntry.at < datetime.combine(date_to + timedelta(days=1), time()))
     if search.strip():
-        conditions.append(search_condition(session, search))
+        conditions.append(search_condition(session, actor, search))
     return ListQuery(
         spec=AUDIT_LIST,
         conditions=tuple(conditions),

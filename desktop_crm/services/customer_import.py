@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from desktop_crm.models import Contact, Customer, User, local_now
 
-from . import audit
+from . import access, audit, rights
 from .customer_fields import FIELDS, FIELDS_BY_KEY
 from .customers import (
     CODE_SERIES,
@@ -119,6 +119,9 @@ class ImportPreview:
         return sorted(self.problems + self.collisions, key=lambda p: (p.row, p.column))
 
 
+OWNER_OUT_OF_REACH = "客户经理：只能导入您本人（或本部门）负责的客户。"
+
+
 class ImportCancelled(ServiceError):
     def __init__(self) -> None:
         super().__init__("导入已取消，没有写入任何数据。")
@@ -154,18 +157,23 @@ def _collector_paused() -> Iterator[None]:
 
 def check_rows(
     session: Session,
+    actor: User,
     source: TableSource,
     mapping: Mapping[int, str],
     progress: Callable[[int], None] | None = None,
     is_cancelled: Callable[[], bool] | None = None,
 ) -> ImportPreview:
-    """Read and check every row; nothing is written."""
+    """Read and check every row; nothing is written. Needs the import right; a row whose
+    客户经理 is outside the importer's reach is a problem of that row."""
+    reach = access.owners_in_reach(session, actor, "customers", "import")
     with _collector_paused():
-        return _check_rows(session, source, mapping, progress, is_cancelled)
+        return _check_rows(session, actor, reach, source, mapping, progress, is_cancelled)
 
 
 def _check_rows(
     session: Session,
+    actor: User,
+    reach: set[int] | None,
     source: TableSource,
     mapping: Mapping[int, str],
     progress: Callable[[int], None] | None,
@@ -200,6 +208,8 @@ def _check_rows(
         clean, problems = clean_values(session, values, staff_by_name, choice_cache)
         if not clean.get("name") and not any(p.field == "name" for p in problems):
             problems.insert(0, FieldProblem("name", "客户名称：必须填写。"))
+        if reach is not None and (clean.get("owner_id") or actor.id) not in reach:
+            problems.append(FieldProblem("owner_id", OWNER_OUT_OF_REACH))
         contact, contact_problem = _contact_from(cells, mapping)
         for problem in problems:
             index = column_of.get(problem.field)
@@ -337,6 +347,7 @@ def write_rows(
 ) -> int:
     """Write the checked rows in one transaction; without `skip_invalid` any bad row
     refuses the whole import. Returns the number of customers written."""
+    rights.require(session, actor, "customers", "import")
     if preview.bad_rows and not skip_invalid:
         raise ImportRefused(preview)
     if not preview.valid:

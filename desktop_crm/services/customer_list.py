@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, aliased
 
 from desktop_crm.models import Customer, User
 
+from . import access
 from .file_completeness import incomplete_partner_condition
 from .listing import ListColumn, ListQuery, ListSpec
 from .text_keys import hanzi_query, split_query
@@ -133,13 +134,18 @@ def search_plan(session: Session, search: str) -> SearchPlan:
 
 def customer_query(
     session: Session,
+    actor: User,
     search: str = "",
     filters: Mapping[str, object] | None = None,
     sort_key: str | None = None,
     descending: bool = False,
 ) -> ListQuery:
-    """The customer list as the user sees it."""
+    """The customer list as `actor` sees it: only the files within their reach, so the
+    count, the search, the export and every report built on it hold nothing more."""
     conditions: list[ColumnElement[bool]] = []
+    reach = access.scope_condition(session, actor, "customers", "view", Customer.owner_id)
+    if reach is not None:
+        conditions.append(reach)
     for key, value in (filters or {}).items():
         if key == INCOMPLETE_FILTER:
             if value:
@@ -156,9 +162,11 @@ def customer_query(
     )
 
 
-def find_customers(session: Session, search: str, limit: int = 20) -> list[tuple[str, str]]:
-    """(客户编号, 客户名称) of the customers a search finds, in list order."""
-    query = customer_query(session, search)
+def find_customers(
+    session: Session, actor: User, search: str, limit: int = 20
+) -> list[tuple[str, str]]:
+    """(客户编号, 客户名称) of the customers a search finds for `actor`, in list order."""
+    query = customer_query(session, actor, search)
     code, name = CUSTOMER_LIST.column("code").expr, CUSTOMER_LIST.column("name").expr
     rows = session.execute(
         query._ordered(query._where(select(code, name))).limit(limit)  # noqa: SLF001

@@ -30,9 +30,9 @@ from desktop_crm.models import (
     local_now,
 )
 
-from . import audit, lookups
+from . import access, audit, lookups, rights
 from .customer_fields import FIELDS, FIELDS_BY_KEY, CustomerField
-from .errors import Conflict, FieldProblem, NotFound, ValidationError
+from .errors import Conflict, FieldProblem, NotFound, PermissionDenied, ValidationError
 from .field_parsing import ParseError, clean_credit_code, parse_bool, parse_date, parse_decimal
 from .key_customers import is_key_customer, refresh_key_customers
 from .numbering import take_numbers
@@ -379,6 +379,7 @@ def save_customer(
 def _save_customer(
     session, actor, values, contacts, customer_id, expected_version, accept_collisions
 ):
+    rights.require(session, actor, "customers", "create" if customer_id is None else "edit")
     clean, problems = clean_values(session, values)
     contact_list, contact_problems = (
         _clean_contacts(contacts) if contacts is not None else (None, [])
@@ -392,6 +393,7 @@ def _save_customer(
         customer = session.get(Customer, customer_id, options=[selectinload(Customer.contacts)])
         if customer is None:
             raise NotFound("这个客户已不存在。")
+        _check(session, actor, customer, "edit")
         if expected_version is not None and customer.version != expected_version:
             raise Conflict("这张客户卡刚被别人修改过。请关闭后重新打开，再做修改。")
     if problems:
@@ -416,6 +418,7 @@ def _save_customer(
     if collisions and (not accept_collisions or any(c.hard for c in collisions)):
         raise CollisionFound(collisions)
 
+    _check_new_owner(session, actor, customer, clean)
     now = local_now()
     if customer is None:
         customer = Customer(
@@ -468,6 +471,31 @@ def _save_customer(
     return customer
 
 
+def _check_new_owner(
+    session: Session, actor: User, customer: Customer | None, clean: Mapping[str, object]
+) -> None:
+    """Giving a file to another 客户经理 is a reassignment: it needs that right, and the
+    new 客户经理 must be within the actor's reach (nobody hands files out of their sight)."""
+    current = customer.owner_id if customer is not None else actor.id
+    new_owner = clean.get("owner_id", current)
+    if new_owner == current or new_owner is None:
+        return
+    rights.require(session, actor, "customers", "reassign")
+    if not access.owner_in_reach(session, actor, "customers", "reassign", new_owner):
+        raise PermissionDenied("只能把客户交给您有权管理的人员（本人或本部门）。")
+
+
+def _check(session: Session, actor: User, customer: Customer, action: str) -> None:
+    access.check(
+        session,
+        actor,
+        "customers",
+        action,
+        customer.owner_id,
+        audit.customer_label(customer.code, customer.name),
+    )
+
+
 def _reason_touches(reason: str, changed: set[str]) -> bool:
     return (
         ("credit_code" in changed and "信用代码" in reason)
@@ -513,25 +541,47 @@ def _apply_contacts(
 # ---------------------------------------------------------------- reading
 
 
-def get_customer(session: Session, customer_id: int) -> Customer:
+def get_customer(session: Session, actor: User, customer_id: int, action: str = "view") -> Customer:
+    """The customer file, when `actor` may `action` it; PermissionDenied otherwise."""
+    rights.require(session, actor, "customers", action)
     customer = session.get(Customer, customer_id, options=[selectinload(Customer.contacts)])
     if customer is None:
         raise NotFound("这个客户已不存在。")
+    _check(session, actor, customer, action)
     return customer
 
 
-def get_by_code(session: Session, code: str) -> Customer:
+def open_customer(session: Session, actor: User, customer_id: int) -> Customer:
+    """The file as the card opens it; customer files are confidential, so every opening
+    is recorded in the audit log (查看)."""
+    customer = get_customer(session, actor, customer_id)
+    audit.record(
+        session,
+        actor,
+        audit.VIEW,
+        "customer",
+        customer.id,
+        audit.customer_label(customer.code, customer.name),
+    )
+    session.commit()
+    return customer
+
+
+def get_by_code(session: Session, actor: User, code: str) -> Customer:
+    rights.require(session, actor, "customers", "view")
     customer = session.scalar(select(Customer).where(Customer.code == code.strip().upper()))
     if customer is None:
         raise NotFound(f"没有客户编号为「{code}」的客户。")
+    _check(session, actor, customer, "view")
     return customer
 
 
 HISTORY_ACTS = (audit.CREATE, audit.EDIT, audit.DELETE)
 
 
-def history(session: Session, customer_id: int) -> list[AuditEntry]:
+def history(session: Session, actor: User, customer_id: int) -> list[AuditEntry]:
     """The card's 变更记录: the audit log's changes to this customer, newest first."""
+    get_customer(session, actor, customer_id)
     return list(
         session.scalars(
             select(AuditEntry)
@@ -560,7 +610,7 @@ def add_followup(
     problems: str | None = None,
     next_step: str | None = None,
 ) -> FollowUp:
-    get_customer(session, customer_id)
+    get_customer(session, actor, customer_id, "edit")
     errors = []
     try:
         day = parse_date(followed_on) or date.today()
@@ -598,7 +648,7 @@ def set_purchase(
     session: Session, actor: User, customer_id: int, year: int, tons: object, amount: object
 ) -> Purchase:
     """Record (or correct) one year's 购货量 and 购货金额."""
-    customer = get_customer(session, customer_id)
+    customer = get_customer(session, actor, customer_id, "edit")
     try:
         tons_value, amount_value = parse_decimal(tons), parse_decimal(amount)
     except ParseError as error:
@@ -633,7 +683,7 @@ def add_attachment(
     session: Session, actor: User, customer_id: int, path: str | Path, kind: str
 ) -> Attachment:
     """Copy a scan or document into the store (so it is backed up with it)."""
-    customer = get_customer(session, customer_id)
+    customer = get_customer(session, actor, customer_id, "edit")
     file = Path(path)
     try:
         size = file.stat().st_size
@@ -662,7 +712,8 @@ def add_attachment(
     return item
 
 
-def attachments(session: Session, customer_id: int) -> list[Attachment]:
+def attachments(session: Session, actor: User, customer_id: int) -> list[Attachment]:
+    get_customer(session, actor, customer_id)
     return list(
         session.scalars(
             select(Attachment)
@@ -672,10 +723,13 @@ def attachments(session: Session, customer_id: int) -> list[Attachment]:
     )
 
 
-def attachment_data(session: Session, attachment_id: int) -> tuple[Attachment, bytes]:
+def attachment_data(session: Session, actor: User, attachment_id: int) -> tuple[Attachment, bytes]:
     item = session.get(Attachment, attachment_id)
+    if item is None:
+        raise NotFound("这个附件已不存在。")
+    get_customer(session, actor, item.customer_id)
     blob = session.get(AttachmentBlob, attachment_id)
-    if item is None or blob is None:
+    if blob is None:
         raise NotFound("这个附件已不存在。")
     if hashlib.sha256(blob.data).hexdigest() != item.sha256:
         raise Conflict(f"附件 {item.filename} 已损坏（校验不符），请从备份恢复。")
@@ -686,6 +740,7 @@ def remove_attachment(session: Session, actor: User, attachment_id: int) -> None
     item = session.get(Attachment, attachment_id)
     if item is None:
         raise NotFound("这个附件已不存在。")
+    get_customer(session, actor, item.customer_id, "edit")
     _record(
         session, item.customer_id, actor, "附件", f"{item.kind}：{item.filename}", None, local_now()
     )
@@ -699,10 +754,17 @@ def remove_attachment(session: Session, actor: User, attachment_id: int) -> None
 def reassign_customers(
     session: Session, actor: User, from_user_id: int, to_user_id: int, reason: str | None = None
 ) -> int:
-    """Give all customers of one staff member to another, recorded in each card's history."""
+    """Give all customers of one staff member to another, recorded in each card's history.
+
+    Both must be within the actor's reach: a department head hands over within the
+    department, the 总经理 and the administrator anywhere."""
+    rights.require(session, actor, "customers", "reassign")
     source, target = session.get(User, from_user_id), session.get(User, to_user_id)
     if source is None or target is None:
         raise NotFound("所选人员不存在。")
+    for person in (source, target):
+        if not access.owner_in_reach(session, actor, "customers", "reassign", person.id):
+            raise PermissionDenied(f"{person.name} 不在您可管理的范围内，不能移交其客户。")
     if source.id == target.id:
         raise ValidationError("移交双方是同一个人。", field="to_user_id")
     if not target.active:
@@ -745,8 +807,8 @@ def reassign_customers(
 
 def card_data(
     session: Session,
+    actor: User,
     customer_id: int,
-    printed_by: User | None = None,
     copy_act: str | None = None,
 ) -> dict[str, object]:
     """The plain data the 客户资料管理卡 form is drawn from.
@@ -754,11 +816,11 @@ def card_data(
     `copy_act` (打印 or 导出) records the copy in the audit log and commits it: every copy
     of a customer file is recorded (DOMAIN §1).
     """
-    customer = get_customer(session, customer_id)
+    customer = get_customer(session, actor, customer_id, "print" if copy_act else "view")
     if copy_act is not None:
         audit.record(
             session,
-            printed_by,
+            actor,
             copy_act,
             "customer",
             customer.id,
@@ -774,7 +836,7 @@ def card_data(
         registered_at=customer.registered_at,
         is_key=is_key_customer(session, customer_id),
         internal_mark=True,
-        printed_by=printed_by.name if printed_by else None,
+        printed_by=actor.name,
         printed_at=local_now(),
         contacts=[{key: getattr(c, key) for key in CONTACT_KEYS} for c in customer.contacts],
         purchases=[

@@ -14,7 +14,7 @@ from stdnum.cn import uscc
 
 from desktop_crm.models import Customer, Department, FollowUp, Purchase, User
 
-from . import lookups
+from . import lookups, rights
 from .bootstrap import store_is_empty
 from .customer_import import insert_customers
 from .customers import ContactInput
@@ -124,6 +124,7 @@ def fill_demo_data(
     progress: Callable[[int], None] | None = None,
 ) -> int:
     """Fill an empty store; refuses a store that already has customers."""
+    rights.require(session, actor, "customers", "import")
     if not store_is_empty(session):
         raise Conflict("数据库里已经有客户资料，演示数据只能装入空的数据库。")
     rng = random.Random(seed)

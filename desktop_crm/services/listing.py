@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
-from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy import ColumnElement, Select, false, func, select
 from sqlalchemy.orm import Session
 
 # Above this many search hits a page is read in index order (see ListQuery.page).
@@ -71,6 +71,11 @@ class ListQuery:
     # matching ids to intersect with: ids of existing rows, each once (the FTS tables are
     # kept in step with their base table by triggers), so its size is the hit count.
     id_filter: Select[Any] | None = field(default=None, compare=False)
+
+    @classmethod
+    def nothing(cls, spec: ListSpec) -> ListQuery:
+        """The list with no rows: what a screen shows a user without the right to see it."""
+        return cls(spec=spec, conditions=(false(),))
 
     def sorted_by(self, key: str, descending: bool = False) -> ListQuery:
         return replace(self, sort_key=key, descending=descending)

@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session
 
 from desktop_crm.models import Customer, LookupValue, User
 
+from . import rights
 from .customer_fields import FIELDS, LOOKUP_LISTS
 from .errors import Conflict, NotFound, ValidationError
 
@@ -46,6 +47,7 @@ def _clean(value: str) -> str:
 def add_value(
     session: Session, actor: User, list_key: str, value: str, help_text: str | None = None
 ) -> LookupValue:
+    rights.require(session, actor, "settings", "edit")
     if list_key not in LOOKUP_LISTS:
         raise NotFound(f"没有这个列表：{list_key}")
     value = _clean(value)
@@ -69,6 +71,7 @@ def rename_value(
     session: Session, actor: User, value_id: int, new_value: str, help_text: str | None = None
 ) -> int:
     """Rename a value; customers holding it follow in the same transaction. Returns how many."""
+    rights.require(session, actor, "settings", "edit")
     item = session.get(LookupValue, value_id)
     if item is None:
         raise NotFound("这个值已不存在。")
@@ -96,6 +99,7 @@ def rename_value(
 
 def delete_value(session: Session, actor: User, value_id: int) -> None:
     """Delete a value no customer uses; a value in use is refused with the count."""
+    rights.require(session, actor, "settings", "edit")
     item = session.get(LookupValue, value_id)
     if item is None:
         raise NotFound("这个值已不存在。")
@@ -109,6 +113,7 @@ def delete_value(session: Session, actor: User, value_id: int) -> None:
 
 
 def set_active(session: Session, actor: User, value_id: int, active: bool) -> None:
+    rights.require(session, actor, "settings", "edit")
     item = session.get(LookupValue, value_id)
     if item is None:
         raise NotFound("这个值已不存在。")
@@ -118,6 +123,7 @@ def set_active(session: Session, actor: User, value_id: int, active: bool) -> No
 
 def move_value(session: Session, actor: User, value_id: int, offset: int) -> None:
     """Move a value up (-1) or down (+1) in its list."""
+    rights.require(session, actor, "settings", "edit")
     item = session.get(LookupValue, value_id)
     if item is None:
         raise NotFound("这个值已不存在。")

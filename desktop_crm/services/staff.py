@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from desktop_crm.models import Customer, Department, User, UserRole
 
-from . import audit
+from . import audit, rights
 from .customer_fields import ADMIN_ROLE, ROLES
 from .errors import FieldProblem, NotFound, ValidationError
 from .text_keys import pinyin_keys
@@ -78,6 +78,7 @@ def _would_leave_no_administrator(session: Session, user_id: int, data: StaffInp
 
 def save_staff(session: Session, actor: User, data: StaffInput, user_id: int | None = None) -> User:
     """Create or change a staff member; refuses with the reasons, writes nothing then."""
+    rights.require(session, actor, "accounts", "create" if user_id is None else "edit")
     problems = _validate(session, data, user_id)
     if user_id is not None and _would_leave_no_administrator(session, user_id, data):
         problems.append(

@@ -17,8 +17,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_crm.services import audit, staff
-from desktop_crm.services.audit_list import audit_query, describe
+from desktop_crm.services import audit, rights, staff
+from desktop_crm.services.audit_list import AUDIT_LIST, audit_query, describe
 from desktop_crm.services.listing import ListQuery
 
 from .context import AppContext
@@ -50,7 +50,7 @@ class AuditPage(QWidget):
         self.table = QTableView(objectName="auditTable")
         self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
 
-        self.model = SqlListModel(context.session_factory, audit_query(), self)
+        self.model = SqlListModel(context.session_factory, ListQuery.nothing(AUDIT_LIST), self)
         self.model.sig_count_changed.connect(self._show_count)
         self._fill_choices()
         self._build()
@@ -125,7 +125,12 @@ class AuditPage(QWidget):
         header = self.table.horizontalHeader()
         column = self.model.query.columns[header.sortIndicatorSection()]
         with self._context.session() as session:
+            actor = self._context.actor(session)
+            if not rights.may(session, actor, "audit", "view"):
+                return ListQuery.nothing(AUDIT_LIST)
             return audit_query(
+                session,
+                actor,
                 self.person.currentData(),
                 self.act.currentData(),
                 self.object_type.currentData(),
@@ -134,7 +139,6 @@ class AuditPage(QWidget):
                 self.search.text(),
                 column.key,
                 header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder,
-                session,
             )
 
     def current_description(self) -> str:

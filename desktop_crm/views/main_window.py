@@ -15,10 +15,12 @@ from PySide6.QtWidgets import (
     QStackedWidget,
     QWidget,
 )
+from sqlalchemy.orm import Session
 
 from desktop_crm import documents
 from desktop_crm.config import APP_TITLE
-from desktop_crm.services import accounts, rights
+from desktop_crm.models import User
+from desktop_crm.services import accounts, customers, rights
 
 from .audit_page import AuditPage
 from .context import AppContext
@@ -26,6 +28,7 @@ from .customers.customer_page import CustomerPage
 from .customers.import_dialog import import_customers
 from .list_export import ask_xlsx_path, export_in_background
 from .pdf_preview import PdfPreviewDialog
+from .service_call import FAILED, run_service
 from .sign_in_dialog import quiet
 
 
@@ -144,15 +147,35 @@ class MainWindow(QMainWindow):
         )
 
         settings_menu = bar.addMenu(self.tr("设置(&S)"))
-        settings_menu.addAction(
-            self._action(self.tr("分类列表…"), self.edit_lookups, None, "actionLookups")
+        self.lookups_action = self._action(
+            self.tr("分类列表…"), self.edit_lookups, None, "actionLookups"
         )
-        settings_menu.addAction(
-            self._action(self.tr("人员管理…"), self.edit_staff, None, "actionStaff")
+        self.staff_action = self._action(self.tr("人员管理…"), self.edit_staff, None, "actionStaff")
+        self.reassign_action = self._action(
+            self.tr("客户移交…"), self.reassign, None, "actionReassign"
         )
-        settings_menu.addAction(
-            self._action(self.tr("客户移交…"), self.reassign, None, "actionReassign")
+        self.rights_action = self._action(
+            self.tr("权限设置…"), self.edit_rights, None, "actionRights"
         )
+        for action in (
+            self.lookups_action,
+            self.staff_action,
+            self.reassign_action,
+            self.rights_action,
+        ):
+            settings_menu.addAction(action)
+        # Screens hide what the user may not do (the services refuse it anyway): each
+        # guarded action with the right it needs.
+        self._guarded = [
+            (self.new_action, "customers", "create"),
+            (self.import_action, "customers", "import"),
+            (self.export_action, "customers", "export"),
+            (self.print_action, "customers", "print"),
+            (self.lookups_action, "settings", "edit"),
+            (self.staff_action, "accounts", "view"),
+            (self.reassign_action, "customers", "reassign"),
+            (self.rights_action, "accounts", "view"),
+        ]
 
         help_menu = bar.addMenu(self.tr("帮助(&H)"))
         help_menu.addAction(self._action(self.tr("打开日志文件夹"), self.open_log_folder))
@@ -184,13 +207,10 @@ class MainWindow(QMainWindow):
             name, login = user.name, user.login
             in_use = accounts.passwords_in_use(session)
             may_audit = rights.may(session, user, "audit", "view")
-            may_export = rights.may(session, user, "customers", "export")
-            may_print = rights.may(session, user, "customers", "print")
-        # Screens hide what the user may not do; the services refuse it anyway.
-        self.export_action.setVisible(may_export)
-        self.export_action.setEnabled(may_export)
-        self.print_action.setVisible(may_print)
-        self.print_action.setEnabled(may_print)
+            allowed = [rights.may(session, user, area, act) for _, area, act in self._guarded]
+        for (action, _, _), may in zip(self._guarded, allowed, strict=True):
+            action.setVisible(may)
+            action.setEnabled(may)
         self.audit_item.setHidden(not may_audit)
         if not may_audit and self.pages.currentWidget() is self.audit:
             self.navigation.setCurrentRow(0)
@@ -276,12 +296,15 @@ class MainWindow(QMainWindow):
                 self, self.tr("打印"), self.tr("请先在客户名册中选中一个客户。")
             )
             return
-        with self._context.session() as session:
-            actor = self._context.actor(session)
-            from desktop_crm.services.customers import get_customer
 
-            code = get_customer(session, customer_id).code
-            pdf = documents.customer_card_pdf(session, actor, customer_id)
+        def card(session: Session, actor: User) -> tuple[str, bytes]:
+            code = customers.get_customer(session, actor, customer_id, "print").code
+            return code, documents.customer_card_pdf(session, actor, customer_id)
+
+        made = run_service(self, self._context, card, refusal_title=self.tr("无法打印"))
+        if made is FAILED:
+            return
+        code, pdf = made
 
         def xlsx() -> bytes:
             with self._context.session() as session:
@@ -313,6 +336,7 @@ class MainWindow(QMainWindow):
         context.hub.sig_customers_changed.emit()
         context.hub.sig_staff_changed.emit()
         context.hub.sig_lookups_changed.emit()
+        context.hub.sig_user_changed.emit()
         self.statusBar().showMessage(self.tr("已切换用户。"), 5000)
 
     def change_password(self) -> None:
@@ -322,6 +346,13 @@ class MainWindow(QMainWindow):
         if dialog.exec() == PasswordDialog.DialogCode.Accepted:
             self.refresh_user_status()
             self.statusBar().showMessage(self.tr("密码已修改。"), 5000)
+        dialog.deleteLater()
+
+    def edit_rights(self) -> None:
+        from .admin.rights_dialog import RightsDialog
+
+        dialog = RightsDialog(self._context, self)
+        dialog.exec()
         dialog.deleteLater()
 
     def edit_lookups(self) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from alembic import command
 from sqlalchemy import text
 
-from desktop_crm.models import User
+from desktop_crm.models import User, UserRole
 from desktop_crm.models.db import make_engine, make_session_factory
 from desktop_crm.models.migrate import alembic_config, upgrade_database
 from desktop_crm.services import audit, bootstrap, customers
@@ -45,7 +45,10 @@ def test_old_history_is_carried_over_and_chained(store) -> None:  # noqa: ANN001
     factory = make_session_factory(engine)
     with factory() as session:
         bootstrap.ensure_defaults(session)
-        history = customers.history(session, 7)
+        reader = session.get(User, 50)
+        reader.roles.append(UserRole(role="系统管理员"))
+        session.commit()
+        history = customers.history(session, reader, 7)
         assert [(h.seq, h.act, h.field, h.new_value) for h in history] == [
             (3, "修改", "客户经理", "王芳"),
             (2, "修改", "电话", "0311-87654321"),

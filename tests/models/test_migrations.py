@@ -48,7 +48,7 @@ def test_upgrade_from_the_first_schema_keeps_rows_and_backs_up(tmp_path) -> None
     upgrade_database(engine)
     with make_session_factory(engine)() as session:
         bootstrap.ensure_defaults(session)
-        customer = customers.get_by_code(session, "KH000001")
+        customer = customers.get_by_code(session, bootstrap.administrator(session), "KH000001")
         assert customer.key_customer  # the stored flag follows the hand mark
     assert current_revision(engine) == head_revision(engine) != "0001"
     with engine.connect() as connection:

@@ -119,7 +119,7 @@ def test_reset_by_admin_lifts_the_lock_and_others_may_not(session, admin) -> Non
             accounts.sign_in(session, "zhang", "wrong", now=NOW)
     accounts.set_password(session, admin, user.id, "fresh-pass")
     assert accounts.sign_in(session, "zhang", "fresh-pass", now=NOW).id == user.id
-    with pytest.raises(PermissionDenied, match="只有系统管理员"):
+    with pytest.raises(PermissionDenied, match="账户·"):
         accounts.set_password(session, user, admin.id, "taken-over")
     assert accounts.sign_in(session, "admin", "admin-pass", now=NOW).id == admin.id
 

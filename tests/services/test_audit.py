@@ -63,7 +63,7 @@ def test_acts_are_recorded_and_the_chain_verifies(session, admin, tmp_path) -> N
     documents.export_list(
         session,
         admin,
-        customer_query(session, "河北"),
+        customer_query(session, admin, "河北"),
         tmp_path / "a.xlsx",
         "客户名册",
         detail="查找：河北",
@@ -82,7 +82,7 @@ def test_acts_are_recorded_and_the_chain_verifies(session, admin, tmp_path) -> N
     assert all(b.prev_hash == a.entry_hash for a, b in zip(rows, rows[1:], strict=False))
     assert audit.verify_chain(session) is None
     # The card's history shows the changes only, newest first, as before.
-    history = customers.history(session, customer.id)
+    history = customers.history(session, admin, customer.id)
     assert [h.field for h in history] == ["电话", "登记"]
     assert history[0].user.name == admin.name and history[0].changed_at == history[0].at
 

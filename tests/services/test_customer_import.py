@@ -9,7 +9,7 @@ from openpyxl import Workbook
 from sqlalchemy import func, select
 
 from desktop_crm.models import Contact, Customer
-from desktop_crm.services import customer_import, customers, staff
+from desktop_crm.services import bootstrap, customer_import, customers, staff
 from desktop_crm.services.customer_import import ImportRefused
 from desktop_crm.services.spreadsheet_reader import open_table
 
@@ -38,9 +38,10 @@ def workbook(path: Path, rows: list[list[object]], headers: list[str] = HEADERS)
 
 
 def check(session, path: Path):  # noqa: ANN001, ANN201
+    admin = bootstrap.administrator(session)
     with open_table(path) as source:
         mapping, unknown = customer_import.match_headers(source.headers)
-        return customer_import.check_rows(session, source, mapping), unknown
+        return customer_import.check_rows(session, admin, source, mapping), unknown
 
 
 def count(session) -> int:  # noqa: ANN001
@@ -111,7 +112,7 @@ def test_every_bad_row_listed_with_row_column_and_reason(session, admin, tmp_pat
     )
     contact = session.scalar(select(Contact))
     assert (contact.name, contact.mobile, contact.is_primary) == ("王建国", "13812345678", True)
-    assert customers.history(session, customer.id)[0].field == "登记"
+    assert customers.history(session, admin, customer.id)[0].field == "登记"
 
 
 def test_collision_with_existing_customer_is_flagged(session, admin, tmp_path) -> None:  # noqa: ANN001

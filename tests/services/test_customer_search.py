@@ -53,29 +53,31 @@ def filled(session, admin):  # noqa: ANN001
         ("zzzz", []),
     ],
 )
-def test_search_finds_by_every_key(filled, text, expected) -> None:  # noqa: ANN001
-    assert [name for _, name in find_customers(filled, text)] == expected
+def test_search_finds_by_every_key(filled, admin, text, expected) -> None:  # noqa: ANN001
+    assert [name for _, name in find_customers(filled, admin, text)] == expected
 
 
-def test_filters_and_search_combine_and_count(filled) -> None:  # noqa: ANN001
-    query = customer_query(filled, "", {"category": "商混站"})
+def test_filters_and_search_combine_and_count(filled, admin) -> None:  # noqa: ANN001
+    query = customer_query(filled, admin, "", {"category": "商混站"})
     assert query.count(filled) == 1
-    assert customer_query(filled, "河北", {"category": "商混站"}).count(filled) == 0
+    assert customer_query(filled, admin, "河北", {"category": "商混站"}).count(filled) == 0
 
 
-def test_sort_by_name_follows_pinyin(filled) -> None:  # noqa: ANN001
-    names = [row[2] for row in customer_query(filled, sort_key="name").page(filled, 0, 10)]
+def test_sort_by_name_follows_pinyin(filled, admin) -> None:  # noqa: ANN001
+    names = [row[2] for row in customer_query(filled, admin, sort_key="name").page(filled, 0, 10)]
     assert names == ["单县建材经销部", "河北工程集团有限公司", "西安华盛商混站"]  # dan < he < xi
     descending = [
         row[2]
-        for row in customer_query(filled, sort_key="name", descending=True).page(filled, 0, 10)
+        for row in customer_query(filled, admin, sort_key="name", descending=True).page(
+            filled, 0, 10
+        )
     ]
     assert descending == list(reversed(names))
 
 
 def test_edit_updates_the_search_index(filled, admin) -> None:  # noqa: ANN001
-    code, _ = find_customers(filled, "西安华盛")[0]
-    customer = customers.get_by_code(filled, code)
+    code, _ = find_customers(filled, admin, "西安华盛")[0]
+    customer = customers.get_by_code(filled, admin, code)
     customers.save_customer(filled, admin, {"name": "咸阳华盛商混站"}, customer_id=customer.id)
-    assert find_customers(filled, "西安华盛") == []
-    assert find_customers(filled, "xianyang") == [(code, "咸阳华盛商混站")]
+    assert find_customers(filled, admin, "西安华盛") == []
+    assert find_customers(filled, admin, "xianyang") == [(code, "咸阳华盛商混站")]

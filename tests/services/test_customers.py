@@ -24,7 +24,7 @@ def test_create_generates_code_and_records_registration(session, admin) -> None:
     second = customers.save_customer(session, admin, {"name": "西安华盛建材有限公司"})
     assert (first.code, second.code) == ("KH000001", "KH000002")
     assert first.owner_id == admin.id and first.status == "潜在客户"
-    rows = customers.history(session, first.id)
+    rows = customers.history(session, admin, first.id)
     assert [(r.field, r.new_value) for r in rows] == [("登记", "KH000001 河北工程集团有限公司")]
 
 
@@ -77,7 +77,7 @@ def test_name_collision_shows_owner_and_can_be_accepted(session, admin) -> None:
     second = customers.save_customer(
         session, admin, {"name": "河北工程(集团)有限公司"}, accept_collisions=True
     )
-    assert any(r.field == "客户冲撞" for r in customers.history(session, second.id))
+    assert any(r.field == "客户冲撞" for r in customers.history(session, admin, second.id))
 
 
 def test_credit_code_collision_cannot_be_overridden(session, admin) -> None:  # noqa: ANN001
@@ -108,7 +108,9 @@ def test_edit_records_each_changed_field_and_stale_save_is_refused(session, admi
         customer_id=customer.id,
         expected_version=version,
     )
-    changes = {(r.field, r.old_value, r.new_value) for r in customers.history(session, customer.id)}
+    changes = {
+        (r.field, r.old_value, r.new_value) for r in customers.history(session, admin, customer.id)
+    }
     assert ("客户等级", "B", "A") in changes
     assert ("指定为重点客户", "否", "是") in changes
     with pytest.raises(Conflict):
@@ -141,7 +143,7 @@ def test_contacts_one_primary_and_changes_in_history(session, admin) -> None:  #
                 ContactInput(name="乙", is_primary=True),
             ],
         )
-    kept = customers.get_customer(session, customer.id).contacts[1]
+    kept = customers.get_customer(session, admin, customer.id).contacts[1]
     customers.save_customer(
         session,
         admin,
@@ -149,7 +151,9 @@ def test_contacts_one_primary_and_changes_in_history(session, admin) -> None:  #
         customer_id=customer.id,
         contacts=[ContactInput(name=kept.name, title="采购经理", id=kept.id, is_primary=True)],
     )
-    fields = [(r.field, r.old_value, r.new_value) for r in customers.history(session, customer.id)]
+    fields = [
+        (r.field, r.old_value, r.new_value) for r in customers.history(session, admin, customer.id)
+    ]
     assert ("联系人", "王建国 13812345678（主要联系人）", None) in fields
     assert any(f == "联系人" and new and "采购经理" in new for f, _, new in fields)
 
@@ -178,12 +182,12 @@ def test_attachment_kept_in_store_and_too_big_refused(session, admin, tmp_path) 
     scan.write_bytes(b"%PDF-1.4 scan")
     item = customers.add_attachment(session, admin, customer.id, scan, "营业执照")
     scan.unlink()  # the store keeps its own copy
-    assert customers.attachment_data(session, item.id)[1] == b"%PDF-1.4 scan"
+    assert customers.attachment_data(session, admin, item.id)[1] == b"%PDF-1.4 scan"
     big = tmp_path / "big.bin"
     big.write_bytes(b"0" * (customers.MAX_ATTACHMENT_BYTES + 1))
     with pytest.raises(ValidationError, match="太大"):
         customers.add_attachment(session, admin, customer.id, big, "其他")
-    assert len(customers.attachments(session, customer.id)) == 1
+    assert len(customers.attachments(session, admin, customer.id)) == 1
 
 
 def test_the_last_administrator_cannot_be_stopped_or_demoted(session, admin) -> None:  # noqa: ANN001

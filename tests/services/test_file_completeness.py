@@ -52,7 +52,9 @@ def test_list_of_incomplete_partner_files_per_owner(session, admin) -> None:  # 
     customers.save_customer(session, admin, {"name": "潜在公司", "status": "潜在客户"})
 
     def names(filters) -> list[str]:  # noqa: ANN001
-        return sorted(row[2] for row in customer_query(session, "", filters).page(session, 0, 50))
+        return sorted(
+            row[2] for row in customer_query(session, admin, "", filters).page(session, 0, 50)
+        )
 
     assert names({INCOMPLETE_FILTER: True}) == ["缺地址公司", "缺联系人公司"]
     assert names({INCOMPLETE_FILTER: True, "owner_id": seller.id}) == ["缺联系人公司"]

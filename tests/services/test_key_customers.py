@@ -23,7 +23,7 @@ def test_top_twenty_of_last_year_plus_hand_marked(session, admin) -> None:  # no
     assert key_customer_ids(session) == sorted([*ids[:20], marked.id])
     assert is_key_customer(session, ids[19]) and not is_key_customer(session, ids[20])
     assert not is_key_customer(session, older.id)
-    column = [c.key for c in customer_query(session).columns].index("is_key") + 1
-    flags = {row[0]: row[column] for row in customer_query(session).page(session, 0, 100)}
+    column = [c.key for c in customer_query(session, admin).columns].index("is_key") + 1
+    flags = {row[0]: row[column] for row in customer_query(session, admin).page(session, 0, 100)}
     assert flags[ids[0]] and not flags[ids[21]] and flags[marked.id]
-    assert customers.card_data(session, ids[0])["is_key"] is True
+    assert customers.card_data(session, admin, ids[0])["is_key"] is True

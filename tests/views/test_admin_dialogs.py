@@ -219,7 +219,10 @@ def test_renaming_a_value_moves_the_customers_and_says_how_many(
     assert dialog.selected_row().used == 1
     assert "1 个客户" in dialog.status_label.text()
     with session_factory() as session:
-        assert customers.get_customer(session, customer_id).category == "混凝土搅拌站"
+        assert (
+            customers.get_customer(session, app_context.actor(session), customer_id).category
+            == "混凝土搅拌站"
+        )
 
 
 def test_deactivating_and_moving_values(app_context, qtbot, session_factory, boxes):
@@ -402,9 +405,13 @@ def test_reassign_moves_all_customers_and_records_each(app_context, qtbot, sessi
     assert boxes["information"] == ["已把 3 个客户从 陈甲 移交给 周乙。"]
     with session_factory() as session:
         for customer_id in ids:
-            assert customers.get_customer(session, customer_id).owner_id == taker
+            assert (
+                customers.get_customer(session, app_context.actor(session), customer_id).owner_id
+                == taker
+            )
             changes = [
-                (c.field, c.old_value, c.new_value) for c in customers.history(session, customer_id)
+                (c.field, c.old_value, c.new_value)
+                for c in customers.history(session, app_context.actor(session), customer_id)
             ]
             assert ("客户经理", "陈甲", "周乙（离职）") in changes
         assert staff.customer_counts(session).get(giver, 0) == 0

@@ -340,7 +340,7 @@ def test_contacts_added_and_one_marked_primary(qtbot, app_context, boxes, monkey
     click(qtbot, dialog, "customerSave")
 
     with app_context.session() as s:
-        saved = customers.get_customer(s, customer_id).contacts
+        saved = customers.get_customer(s, app_context.actor(s), customer_id).contacts
         assert [(c.name, c.is_primary) for c in saved] == [("王建军", False), ("李娜", True)]
     history = dialog.findChild(QTableWidget, "historyTable")
     assert "联系人" in [history.item(r, 2).text() for r in range(history.rowCount())]

@@ -143,7 +143,7 @@ def test_list_model_passes_qt_model_tester(qtmodeltester, app_context, session, 
 
     for i in range(3):
         customers.save_customer(session, admin, {"name": f"客户{i}"})
-    model = SqlListModel(app_context.session_factory, customer_query(session))
+    model = SqlListModel(app_context.session_factory, customer_query(session, admin))
     model.refresh()
     qtmodeltester.check(model)
 

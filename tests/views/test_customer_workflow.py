@@ -92,4 +92,4 @@ def test_register_collide_find_edit_and_history(qtbot, window, session, admin) -
     ]
     assert any("电话" in row and "029-88886666" in row for row in rows)
     card.close()
-    assert customers.get_by_code(session, "KH000002").phone == "029-88886666"
+    assert customers.get_by_code(session, admin, "KH000002").phone == "029-88886666"

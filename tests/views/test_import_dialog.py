@@ -36,7 +36,7 @@ def messages(monkeypatch):  # noqa: ANN001, ANN201
 
 
 def test_map_preview_and_import_only_valid_rows(
-    qtbot, app_context, session, sheet, monkeypatch, messages
+    qtbot, app_context, session, admin, sheet, monkeypatch, messages
 ) -> None:  # noqa: ANN001
     window = MainWindow(app_context)
     qtbot.addWidget(window)
@@ -69,7 +69,10 @@ def test_map_preview_and_import_only_valid_rows(
         and "校验位" in seen["problem"][2]
     )
     assert seen["all_or_nothing_enabled"] is False
-    assert [n for _, n in find_customers(session, "建")] == ["丙建设工程有限公司", "甲建材有限公司"]
+    assert [n for _, n in find_customers(session, admin, "建")] == [
+        "丙建设工程有限公司",
+        "甲建材有限公司",
+    ]
     qtbot.waitUntil(lambda: window.customers.model.total == 2)
 
 

@@ -109,11 +109,11 @@ class AttachmentsTab(QWidget):
             self.table.setRowCount(0)
             return True
 
-        def read(session: Session, _actor: User) -> list[AttachmentRow]:
+        def read(session: Session, actor: User) -> list[AttachmentRow]:
             return [
                 (a.id, a.kind, a.filename, a.size, a.added_at,
                  a.added_by.name if a.added_by else "")
-                for a in customers.attachments(session, customer_id)
+                for a in customers.attachments(session, actor, customer_id)
             ]  # fmt: skip
 
         rows = run_service(self, self._context, read)
@@ -170,8 +170,8 @@ class AttachmentsTab(QWidget):
             return
         attachment_id = selected[0]
 
-        def read(session: Session, _actor: User) -> tuple[str, bytes]:
-            item, data = customers.attachment_data(session, attachment_id)
+        def read(session: Session, actor: User) -> tuple[str, bytes]:
+            item, data = customers.attachment_data(session, actor, attachment_id)
             return item.filename, data
 
         loaded = run_service(self, self._context, read, refusal_title=self.tr("无法打开附件"))

@@ -83,8 +83,12 @@ class _StoredCard:
     missing: list[str]
 
 
-def _read_card(session: Session, customer_id: int) -> _StoredCard:
-    customer = customers.get_customer(session, customer_id)
+def _read_card(session: Session, actor: User, customer_id: int, opening: bool) -> _StoredCard:
+    """The stored card; opening it (not re-reading after a save) is recorded as 查看."""
+    if opening:
+        customer = customers.open_customer(session, actor, customer_id)
+    else:
+        customer = customers.get_customer(session, actor, customer_id)
     return _StoredCard(
         values={f.key: getattr(customer, f.key) for f in FIELDS},
         contacts=[
@@ -131,7 +135,7 @@ class CustomerCardDialog(QDialog):
         self._load_choices()
         if customer_id is None:
             self._fill_new()
-        elif not self._load_card():
+        elif not self._load_card(opening=True):
             self.save_button.setEnabled(False)
             QTimer.singleShot(0, self._close_without_asking)
         else:
@@ -247,14 +251,14 @@ class CustomerCardDialog(QDialog):
         self.contacts_tab.set_contacts([])
         self._mark_saved()
 
-    def _load_card(self) -> bool:
-        """Fill the card from the store; False when the customer is gone."""
+    def _load_card(self, opening: bool = False) -> bool:
+        """Fill the card from the store; False when the customer is gone or out of reach."""
         customer_id = self.customer_id
         assert customer_id is not None
         card = run_service(
             self,
             self.context,
-            lambda session, _actor: _read_card(session, customer_id),
+            lambda session, actor: _read_card(session, actor, customer_id, opening),
             refusal_title=self.tr("无法打开"),
         )
         if card is FAILED:
@@ -501,7 +505,7 @@ class CustomerCardDialog(QDialog):
             self,
             self.context,
             lambda session, actor: customers.card_data(
-                session, customer_id, printed_by=actor, copy_act=audit.PRINT
+                session, actor, customer_id, copy_act=audit.PRINT
             ),
             refusal_title=self.tr("无法打印"),
         )

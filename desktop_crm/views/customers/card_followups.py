@@ -118,11 +118,11 @@ class FollowupsTab(QWidget):
             self.table.setRowCount(0)
             return True
 
-        def read(session: Session, _actor: User) -> list[FollowupRow]:
+        def read(session: Session, actor: User) -> list[FollowupRow]:
             return [
                 (f.followed_on, f.way, f.content, f.result, f.problems, f.next_step,
                  f.staff.name if f.staff else "")
-                for f in customers.get_customer(session, customer_id).followups
+                for f in customers.get_customer(session, actor, customer_id).followups
             ]  # fmt: skip
 
         rows = run_service(self, self._context, read)

@@ -40,10 +40,10 @@ class HistoryTab(QWidget):
             self.table.setRowCount(0)
             return True
 
-        def read(session: Session, _actor: User) -> list[ChangeRow]:
+        def read(session: Session, actor: User) -> list[ChangeRow]:
             return [
                 (c.changed_at, c.user.name if c.user else "", c.field, c.old_value, c.new_value)
-                for c in customers.history(session, customer_id)
+                for c in customers.history(session, actor, customer_id)
             ]
 
         rows = run_service(self, self._context, read)

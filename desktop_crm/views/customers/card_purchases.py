@@ -90,8 +90,8 @@ class PurchasesTab(QWidget):
             self.table.setRowCount(0)
             return True
 
-        def read(session: Session, _actor: User) -> list[PurchaseRow]:
-            customer = customers.get_customer(session, customer_id)
+        def read(session: Session, actor: User) -> list[PurchaseRow]:
+            customer = customers.get_customer(session, actor, customer_id)
             return [(p.year, p.tons, p.amount) for p in customer.purchases]
 
         rows = run_service(self, self._context, read)

@@ -19,7 +19,8 @@ from PySide6.QtWidgets import (
 
 from desktop_crm.services import lookups, staff
 from desktop_crm.services.customer_fields import LOOKUP_LISTS
-from desktop_crm.services.customer_list import INCOMPLETE_FILTER, customer_query
+from desktop_crm.services.customer_list import CUSTOMER_LIST, INCOMPLETE_FILTER, customer_query
+from desktop_crm.services.errors import PermissionDenied
 from desktop_crm.services.listing import ListQuery
 
 from ..context import AppContext
@@ -50,8 +51,7 @@ class CustomerPage(QWidget):
         self.table = QTableView(objectName="customerTable")
         self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
 
-        with context.session() as session:
-            self.model = SqlListModel(context.session_factory, customer_query(session), self)
+        self.model = SqlListModel(context.session_factory, self._query(), self)
         self.model.sig_count_changed.connect(self._show_count)
         self._build()
         self._fill_filters()
@@ -61,6 +61,7 @@ class CustomerPage(QWidget):
         self.search.textChanged.connect(lambda _text: self._search_timer.start())
         self._search_timer.timeout.connect(self.apply)
         context.hub.sig_customers_changed.connect(self.model.refresh)
+        context.hub.sig_user_changed.connect(self.apply)
         context.hub.sig_lookups_changed.connect(self._fill_filters)
         context.hub.sig_staff_changed.connect(self._fill_filters)
 
@@ -147,10 +148,24 @@ class CustomerPage(QWidget):
         header = self.table.horizontalHeader()
         column = self.model.query.columns[header.sortIndicatorSection()]
         descending = header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder
+        return self._query(self.search.text(), self.current_filters(), column.key, descending)
+
+    def _query(
+        self,
+        search: str = "",
+        filters: dict[str, object] | None = None,
+        sort_key: str | None = None,
+        descending: bool = False,
+    ) -> ListQuery:
+        """The signed-in user's customer list; empty for someone without the right to see it
+        (the window hides the area from them, but the page must not fail)."""
         with self._context.session() as session:
-            return customer_query(
-                session, self.search.text(), self.current_filters(), column.key, descending
-            )
+            try:
+                return customer_query(
+                    session, self._context.actor(session), search, filters, sort_key, descending
+                )
+            except PermissionDenied:
+                return ListQuery.nothing(CUSTOMER_LIST)
 
     def describe_filters(self) -> str:
         """The search and filters in words (for the export's audit entry)."""

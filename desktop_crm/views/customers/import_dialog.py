@@ -179,10 +179,10 @@ def import_customers(parent: QWidget, context: AppContext, path: str | None = No
             return
         mapping = dialog.mapping()
 
-    def check(session, _actor, control):  # noqa: ANN001, ANN202
+    def check(session, actor, control):  # noqa: ANN001, ANN202
         with open_table(file) as source:
             return customer_import.check_rows(
-                session, source, mapping, control.progress, control.is_cancelled
+                session, actor, source, mapping, control.progress, control.is_cancelled
             )
 
     def on_failed(error: BaseException) -> bool:
