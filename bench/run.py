@@ -142,6 +142,11 @@ class Bench:
         self.results: list[Result] = []
         self.details: list[str] = []
 
+    def admin(self, session):  # noqa: ANN001, ANN201
+        from desktop_crm.models import User
+
+        return session.get(User, self.admin_id)
+
     def add(self, result: Result) -> Result:
         self.results.append(result)
         shown = f"median {fmt(result.median)}, max {fmt(result.max)}"
@@ -169,7 +174,7 @@ class Bench:
         from desktop_crm.services.customer_list import customer_query
 
         with self.factory() as session:
-            query = customer_query(session)
+            query = customer_query(session, self.admin(session))
             page_times = [timed(lambda: query.page(session, 0, 500))[0] for _ in range(3)]
             count_times = [timed(lambda: query.count(session))[0] for _ in range(3)]
         self.add(Result("客户名册", "  of which first page query", page_times))
@@ -220,7 +225,7 @@ class Bench:
                 for text in keystrokes:
                     started = time.perf_counter()
                     with self.context.session() as session:
-                        model.set_query(customer_query(session, text))
+                        model.set_query(customer_query(session, self.admin(session), text))
                     per_key[text].append(time.perf_counter() - started)
                     model.count_now()  # the count follows the rows; not part of the keystroke
                     counts[text] = model.total
@@ -234,6 +239,56 @@ class Bench:
             )
         page.deleteLater()
         self.app.processEvents()
+
+    # 2b ------------------------------------------------------------------------------
+    SCOPE_PEOPLE = (
+        ("周强", "总经理, 全部"),
+        ("李明", "部门负责人, 本部门"),
+        ("王芳", "客户开发专员, 本人"),
+    )
+
+    def scope(self) -> None:
+        """The list and search as people of different reach see them (issue 7): the scope
+        is a condition in the same SQL, and must not cost more than 20 % over 全部."""
+        from sqlalchemy import select
+
+        from desktop_crm.models import User
+        from desktop_crm.services.customer_list import customer_query
+
+        keystrokes = [t for texts in self._typing_samples().values() for t in texts]
+        medians: dict[str, dict[str, float]] = {}
+        with self.factory() as session:
+            for name, label in self.SCOPE_PEOPLE:
+                person = session.scalar(select(User).where(User.name == name))
+                assert person is not None, f"the bench store has no {name}"
+
+                def first_page(text: str = "", who: User = person) -> None:
+                    customer_query(session, who, text).page(session, 0, 500)
+
+                runs = {
+                    "first page": [timed(first_page)[0] for _ in range(self.repeat)],
+                    "count": [
+                        timed(lambda who=person: customer_query(session, who).count(session))[0]
+                        for _ in range(self.repeat)
+                    ],
+                    "search keystroke (slowest)": [
+                        statistics.median(timed(lambda t=t: first_page(t))[0] for _ in range(3))
+                        for t in keystrokes
+                    ],
+                }
+                visible = customer_query(session, person).count(session)
+                medians[name] = {}
+                for what, samples in runs.items():
+                    stat = "max" if what.startswith("search") else "median"
+                    result = self.add(
+                        Result("scope", f"{what}: {name} ({label})", samples, 0.3, stat)
+                    )
+                    medians[name][what] = result.max if stat == "max" else result.median
+                self.details.append(f"- scope {name} ({label}) sees {visible:,} customers")
+        base = medians[self.SCOPE_PEOPLE[0][0]]
+        for name, label in self.SCOPE_PEOPLE[1:]:
+            ratios = ", ".join(f"{what} {medians[name][what] / base[what]:.2f}×" for what in base)
+            self.details.append(f"- scope {name} ({label}) against 全部: {ratios}")
 
     # 3 -------------------------------------------------------------------------------
     def sort(self) -> None:
@@ -264,7 +319,7 @@ class Bench:
         samples = []
         with tempfile.TemporaryDirectory() as tmp, self.factory() as session:
             actor = session.get(User, self.admin_id)
-            query = customer_query(session, filters={"status": EXPORT_STATUS})
+            query = customer_query(session, actor, filters={"status": EXPORT_STATUS})
             for run in range(self.heavy_repeat):
                 target = Path(tmp) / f"客户名册-{run}.xlsx"
                 seconds, rows = timed(
@@ -341,7 +396,7 @@ class Bench:
                     mapping, unknown = match_headers(source.headers)
                     t2 = time.perf_counter()
                     assert not unknown, unknown
-                    preview = check_rows(session, source, mapping)
+                    preview = check_rows(session, actor, source, mapping)
                     t3 = time.perf_counter()
                     source.close()
                     written = write_rows(session, actor, preview, False, workbook.name)
@@ -440,8 +495,8 @@ def main(argv: list[str] | None = None) -> None:
     )
     parser.add_argument(
         "--only",
-        default="first,search,sort,export,import,card",
-        help="comma-separated subset of: first,search,sort,export,import,card",
+        default="first,search,scope,sort,export,import,card",
+        help="comma-separated subset of: first,search,scope,sort,export,import,card",
     )
     args = parser.parse_args(argv)
     (CACHE_DIR / "data").mkdir(parents=True, exist_ok=True)
@@ -452,6 +507,7 @@ def main(argv: list[str] | None = None) -> None:
     steps = {
         "first": bench.first_rows,
         "search": bench.search,
+        "scope": bench.scope,
         "sort": bench.sort,
         "export": bench.export,
         "import": bench.import_rows,

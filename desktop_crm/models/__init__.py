@@ -15,6 +15,7 @@ from .customer import (
 from .lookup import LookupValue
 from .rights import AccessGrant, RoleRight
 from .user import Department, User, UserRole
+from .work_calendar import WorkCalendarDay
 
 __all__ = [
     "AccessGrant",
@@ -36,5 +37,6 @@ __all__ = [
     "Purchase",
     "User",
     "UserRole",
+    "WorkCalendarDay",
     "local_now",
 ]

@@ -60,6 +60,7 @@ OBJECT_TYPES = {
     "rights": "权限",
     "grant": "查看授权",
     "approval": "审批",
+    "work_calendar": "工作日历",
 }
 
 _WORKSTATION: str | None = None

@@ -157,8 +157,12 @@ class MainWindow(QMainWindow):
         self.rights_action = self._action(
             self.tr("权限设置…"), self.edit_rights, None, "actionRights"
         )
+        self.calendar_action = self._action(
+            self.tr("工作日历…"), self.edit_calendar, None, "actionCalendar"
+        )
         for action in (
             self.lookups_action,
+            self.calendar_action,
             self.staff_action,
             self.reassign_action,
             self.rights_action,
@@ -175,6 +179,7 @@ class MainWindow(QMainWindow):
             (self.staff_action, "accounts", "view"),
             (self.reassign_action, "customers", "reassign"),
             (self.rights_action, "accounts", "view"),
+            (self.calendar_action, "settings", "view"),
         ]
 
         help_menu = bar.addMenu(self.tr("帮助(&H)"))
@@ -352,6 +357,13 @@ class MainWindow(QMainWindow):
         from .admin.rights_dialog import RightsDialog
 
         dialog = RightsDialog(self._context, self)
+        dialog.exec()
+        dialog.deleteLater()
+
+    def edit_calendar(self) -> None:
+        from .settings.calendar_dialog import CalendarDialog
+
+        dialog = CalendarDialog(self._context, self)
         dialog.exec()
         dialog.deleteLater()
 
