@@ -11,9 +11,10 @@ reports can never hold a row the user may not see; single records go through `ch
 
 from __future__ import annotations
 
+import time
 from datetime import date
 
-from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from desktop_crm.models import AccessGrant, User
@@ -57,18 +58,47 @@ def scope_condition(
     area: str,
     action: str,
     owner_column: ColumnElement[int | None],
+    for_count: bool = False,
 ) -> ColumnElement[bool] | None:
     """The SQL condition on `owner_column` (who the rows belong to) for the rows `actor`
-    may `action` in `area`; None when all rows are in reach. Refuses without the right."""
-    scope = rights.require(session, actor, area, action)
-    if scope == rights.ALL:
+    may `action` in `area`; None when all rows are in reach. Refuses without the right.
+
+    `for_count`: the same rows, written for counting them (through the owner index)
+    rather than for reading a page of them in sort order."""
+    owners = owners_in_reach(session, actor, area, action)
+    if owners is None:
         return None
-    departments = _departments_in_reach(session, actor, area, action, scope)
-    conditions: list[ColumnElement[bool]] = [owner_column == actor.id]
-    if departments:
-        staff = select(User.id).where(User.department_id.in_(departments))
-        conditions.append(owner_column.in_(staff.scalar_subquery()))
-    return or_(*conditions)
+    if len(owners) == 1:
+        return owner_column == next(iter(owners))
+    ids = sorted(owners)
+    sqlite = session.get_bind().dialect.name == "sqlite"
+    if sqlite and not for_count and _large_share(session, owner_column, ids):
+        # `+ 0` keeps SQLite off the owner index: it then walks the sort order's index and
+        # filters, which finds a page of a department's many rows at once instead of
+        # sorting them all first (295 ms → 4 ms at a million customers).
+        return (owner_column + 0).in_(ids)
+    return owner_column.in_(ids)
+
+
+# How often a person's reach is re-measured; shares change slowly.
+SHARE_TTL_SECONDS = 600
+LARGE_SHARE = 0.05
+_shares: dict[tuple[str, str, tuple[int, ...]], tuple[float, bool]] = {}
+
+
+def _large_share(session: Session, owner_column: ColumnElement[int | None], ids: list[int]) -> bool:
+    """Whether the rows of these owners are a large part of the table (cached a while)."""
+    key = (str(session.get_bind().url), str(owner_column), tuple(ids))
+    now = time.monotonic()
+    cached = _shares.get(key)
+    if cached is not None and now - cached[0] < SHARE_TTL_SECONDS:
+        return cached[1]
+    table = owner_column.table  # type: ignore[attr-defined]
+    total = session.scalar(select(func.count()).select_from(table)) or 0
+    owned = session.scalar(select(func.count()).where(owner_column.in_(ids))) or 0
+    large = total > 0 and owned / total >= LARGE_SHARE
+    _shares[key] = (now, large)
+    return large
 
 
 def owners_in_reach(session: Session, actor: User, area: str, action: str) -> set[int] | None:

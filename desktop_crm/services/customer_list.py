@@ -143,9 +143,6 @@ def customer_query(
     """The customer list as `actor` sees it: only the files within their reach, so the
     count, the search, the export and every report built on it hold nothing more."""
     conditions: list[ColumnElement[bool]] = []
-    reach = access.scope_condition(session, actor, "customers", "view", Customer.owner_id)
-    if reach is not None:
-        conditions.append(reach)
     for key, value in (filters or {}).items():
         if key == INCOMPLETE_FILTER:
             if value:
@@ -153,9 +150,20 @@ def customer_query(
         elif value not in (None, ""):
             conditions.append(FILTERS[key] == value)
     plan = search_plan(session, search)
+    shown = (*conditions, *plan.conditions)
+    reach = access.scope_condition(session, actor, "customers", "view", Customer.owner_id)
+    if reach is None:
+        scoped = counted = shown
+    else:
+        scoped = (*shown, reach)
+        counted = (
+            *shown,
+            access.scope_condition(session, actor, "customers", "view", Customer.owner_id, True),
+        )
     return ListQuery(
         spec=CUSTOMER_LIST,
-        conditions=(*conditions, *plan.conditions),
+        conditions=scoped,
+        count_conditions=counted,
         sort_key=sort_key,
         descending=descending,
         id_filter=plan.id_filter,

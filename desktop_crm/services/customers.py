@@ -567,6 +567,22 @@ def open_customer(session: Session, actor: User, customer_id: int) -> Customer:
     return customer
 
 
+CARD_ACTIONS = ("create", "edit", "print", "reassign")
+
+
+def permitted_actions(session: Session, actor: User, customer_id: int | None) -> set[str]:
+    """What `actor` may do with this customer's card (a new card when `customer_id` is
+    None), so the card can offer only that; the services check again on every call."""
+    if customer_id is None:
+        return {"create"} if rights.may(session, actor, "customers", "create") else set()
+    owner_id = session.scalar(select(Customer.owner_id).where(Customer.id == customer_id))
+    return {
+        action
+        for action in CARD_ACTIONS[1:]
+        if access.owner_in_reach(session, actor, "customers", action, owner_id)
+    }
+
+
 def get_by_code(session: Session, actor: User, code: str) -> Customer:
     rights.require(session, actor, "customers", "view")
     customer = session.scalar(select(Customer).where(Customer.code == code.strip().upper()))

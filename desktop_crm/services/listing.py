@@ -71,6 +71,8 @@ class ListQuery:
     # matching ids to intersect with: ids of existing rows, each once (the FTS tables are
     # kept in step with their base table by triggers), so its size is the hit count.
     id_filter: Select[Any] | None = field(default=None, compare=False)
+    # The same conditions written for counting, when that differs (see access.scope_condition).
+    count_conditions: tuple[ColumnElement[bool], ...] | None = None
 
     @classmethod
     def nothing(cls, spec: ListSpec) -> ListQuery:
@@ -87,7 +89,10 @@ class ListQuery:
             query = self.spec.count_from(query)
         else:
             query = self.spec.from_clause(query)
-        for condition in self.conditions:
+        conditions = self.conditions
+        if counting and self.count_conditions is not None:
+            conditions = self.count_conditions
+        for condition in conditions:
             query = query.where(condition)
         if self.id_filter is not None:
             # `id + 0` keeps SQLite from driving the query by the id set, so it walks the

@@ -153,6 +153,7 @@ class ContactsTab(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._contacts: list[ContactInput] = []
+        self.read_only = False
         self.table = list_table(self, "contactTable", [tr_data(t) for _k, t in CONTACT_COLUMNS])
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
@@ -225,6 +226,12 @@ class ContactsTab(QWidget):
             table.selectRow(selected)
         self._update_buttons()
 
+    def set_read_only(self, read_only: bool) -> None:
+        """Someone who may only look: no buttons, and a double click opens nothing."""
+        self.read_only = read_only
+        for button in (self.add_button, self.edit_button, self.remove_button, self.primary_button):
+            button.setVisible(not read_only)
+
     def _update_buttons(self) -> None:
         row = self.table.currentRow()
         has = 0 <= row < len(self._contacts) and bool(self.table.selectedItems())
@@ -248,6 +255,8 @@ class ContactsTab(QWidget):
             dialog.deleteLater()
 
     def _add_contact(self) -> None:
+        if self.read_only:
+            return
         contact = self._run_contact_dialog(None)
         if contact is None:
             return
@@ -259,6 +268,8 @@ class ContactsTab(QWidget):
         self.table.selectRow(len(self._contacts) - 1)
 
     def _edit_contact(self) -> None:
+        if self.read_only:
+            return
         row = self._selected_row()
         if row is None:
             return

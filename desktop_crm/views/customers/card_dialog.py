@@ -20,7 +20,9 @@ from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QMessageBox,
+    QPlainTextEdit,
     QStackedWidget,
     QTabWidget,
     QVBoxLayout,
@@ -319,6 +321,34 @@ class CustomerCardDialog(QDialog):
             stack = self.tabs.widget(index)
             assert isinstance(stack, QStackedWidget)
             stack.setCurrentIndex(1 if saved else 0)
+        self._apply_rights()
+
+    def _apply_rights(self) -> None:
+        """Offer only what the user may do with this card: someone who may look but not
+        change it gets a read-only card (the services refuse changes anyway)."""
+        customer_id = self.customer_id
+        allowed = run_service(
+            self,
+            self.context,
+            lambda session, actor: customers.permitted_actions(session, actor, customer_id),
+        )
+        allowed = set() if allowed is FAILED else allowed
+        may_write = ("create" if customer_id is None else "edit") in allowed
+        self.save_button.setVisible(may_write)
+        self.print_button.setVisible(customer_id is not None and "print" in allowed)
+        for key, editor in self.editors.items():
+            editable = may_write and (key != "owner_id" or "reassign" in allowed)
+            if isinstance(editor.widget, QLineEdit | QPlainTextEdit):
+                editor.widget.setReadOnly(not editable)
+            else:
+                editor.widget.setEnabled(editable)
+        self.contacts_tab.set_read_only(not may_write)
+        self.followups_tab.input_box.setVisible(may_write)
+        self.purchases_tab.input_box.setVisible(may_write)
+        self.attachments_tab.add_button.setVisible(may_write)
+        self.attachments_tab.remove_button.setVisible(may_write)
+        if not may_write:
+            self.status_label.setText(self.tr("只读：您可以查看这份客户资料，但没有修改的权限。"))
 
     # ================================================================= values and changes
 

@@ -63,7 +63,7 @@ class FollowupsTab(QWidget):
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.table.setWordWrap(True)
 
-        box = QGroupBox(self.tr("添加跟进"), self)
+        box = self.input_box = QGroupBox(self.tr("添加跟进"), self)
         self.date_edit = QDateEdit(QDate.currentDate(), box)
         self.date_edit.setObjectName("followupDate")
         self.date_edit.setDisplayFormat(DATE_FORMAT)

@@ -52,7 +52,7 @@ class PurchasesTab(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.table.itemSelectionChanged.connect(self._row_selected)
 
-        box = QGroupBox(self.tr("录入或更正某年度购货"), self)
+        box = self.input_box = QGroupBox(self.tr("录入或更正某年度购货"), self)
         self.year_spin = QSpinBox(box)
         self.year_spin.setObjectName("purchaseYear")
         self.year_spin.setRange(1990, 2100)
