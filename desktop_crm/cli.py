@@ -24,6 +24,7 @@ from desktop_crm.reports.table_xlsx import ExportCancelled
 from desktop_crm.services import (
     accounts,
     audit,
+    backup,
     bootstrap,
     customer_import,
     customers,
@@ -35,7 +36,7 @@ from desktop_crm.services.spreadsheet_reader import SpreadsheetError, open_table
 
 log = logging.getLogger(__name__)
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
-VERBS = ("demo-data", "import", "export", "find", "report", "user", "check")
+VERBS = ("demo-data", "import", "export", "find", "report", "user", "check", "backup")
 PASSWORD_ENV = "DESKTOP_CRM_PASSWORD"
 NEW_PASSWORD_ENV = "DESKTOP_CRM_NEW_PASSWORD"
 
@@ -110,6 +111,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     user_password.add_argument("login", metavar="LOGIN")
 
+    backup_parser = verbs.add_parser("backup", help="备份整个数据库（需复制客户资料的权限）")
+    backup_parser.add_argument("-o", "--output", type=Path, required=True, metavar="FILE.sqlite3")
     check = verbs.add_parser("check", help="检查")
     check_what = check.add_subparsers(dest="what", required=True, parser_class=_Parser)
     check_what.add_parser("audit", help="检查审计日志是否被改动")
@@ -118,6 +121,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 def parse(argv: Sequence[str]) -> argparse.Namespace:
     return build_parser().parse_args(list(argv))
+
+
+def _backup(session, actor, args) -> int:  # noqa: ANN001
+    size = backup.back_up(session, actor, args.output)
+    print(f"已备份到 {args.output}（{size / 1048576:.1f} MB）。")
+    return EXIT_OK
 
 
 def refuse(*lines: str) -> int:
@@ -319,4 +328,5 @@ VERB_HANDLERS = {
     "report": _report,
     "user": _user,
     "check": _check,
+    "backup": _backup,
 }

@@ -61,6 +61,7 @@ OBJECT_TYPES = {
     "grant": "查看授权",
     "approval": "审批",
     "work_calendar": "工作日历",
+    "store": "数据库",
 }
 
 _WORKSTATION: str | None = None

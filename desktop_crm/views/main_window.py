@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from desktop_crm import documents
 from desktop_crm.config import APP_TITLE
 from desktop_crm.models import User
-from desktop_crm.services import accounts, customers, rights
+from desktop_crm.services import accounts, backup, customers, rights
 
 from .audit_page import AuditPage
 from .context import AppContext
@@ -30,6 +30,7 @@ from .list_export import ask_xlsx_path, export_in_background
 from .pdf_preview import PdfPreviewDialog
 from .service_call import FAILED, run_service
 from .sign_in_dialog import quiet
+from .workers import run_job
 
 
 class MainWindow(QMainWindow):
@@ -114,6 +115,9 @@ class MainWindow(QMainWindow):
             QKeySequence.StandardKey.Print,
             "actionPrint",
         )
+        self.backup_action = self._action(
+            self.tr("备份数据库(&B)…"), self.back_up, None, "actionBackup"
+        )
         quit_action = self._action(self.tr("退出(&X)"), self.close, QKeySequence.StandardKey.Quit)
         self.switch_user_action = self._action(
             self.tr("切换用户(&U)…"), self.switch_user, None, "actionSwitchUser"
@@ -123,6 +127,7 @@ class MainWindow(QMainWindow):
         )
         for action in (self.new_action, self.import_action, self.export_action, self.print_action):
             file_menu.addAction(action)
+        file_menu.addAction(self.backup_action)
         file_menu.addSeparator()
         file_menu.addAction(self.switch_user_action)
         file_menu.addAction(self.change_password_action)
@@ -175,6 +180,7 @@ class MainWindow(QMainWindow):
             (self.import_action, "customers", "import"),
             (self.export_action, "customers", "export"),
             (self.print_action, "customers", "print"),
+            (self.backup_action, "customers", "export"),
             (self.lookups_action, "settings", "edit"),
             (self.staff_action, "accounts", "view"),
             (self.reassign_action, "customers", "reassign"),
@@ -292,6 +298,38 @@ class MainWindow(QMainWindow):
             done,
             lambda text: self.statusBar().showMessage(text, 8000),
             detail=self.customers.describe_filters() or None,
+        )
+
+    def back_up(self, path: str | None = None) -> None:
+        """文件 → 备份数据库: a full copy, made in the background (it can take a while)."""
+        from PySide6.QtWidgets import QFileDialog
+
+        if path is None:
+            path, _ = QFileDialog.getSaveFileName(
+                self,
+                self.tr("备份数据库"),
+                str(Path.home() / backup.default_name()),
+                self.tr("数据库备份 (*.sqlite3)"),
+            )
+        if not path:
+            return
+        target = path
+
+        def done(size: int) -> None:
+            QMessageBox.information(
+                self,
+                self.tr("备份完成"),
+                self.tr("已备份到 {0}（{1} MB）。请把备份文件妥善保管：它含全部客户资料。")
+                .replace("{0}", target)
+                .replace("{1}", f"{size / 1048576:.1f}"),
+            )
+
+        run_job(
+            self,
+            self._context,
+            self.tr("正在备份数据库…"),
+            lambda session, actor, _control: backup.back_up(session, actor, target),
+            done,
         )
 
     def print_customer(self) -> None:

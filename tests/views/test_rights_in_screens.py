@@ -15,6 +15,7 @@ from desktop_crm.services.customer_list import customer_query
 from desktop_crm.services.errors import PermissionDenied
 from desktop_crm.views.customers.card_dialog import CustomerCardDialog
 from desktop_crm.views.main_window import MainWindow
+from tests.conftest import sqlite_only
 
 
 @pytest.fixture
@@ -84,3 +85,21 @@ def test_the_card_offers_only_what_the_user_may_do(
     qtbot.addWidget(refused)
     assert said and "河北工程集团有限公司" in said[-1] and "总经理" in said[-1]
     qtbot.waitUntil(lambda: not refused.isVisible())
+
+
+def test_backup_from_the_menu_only_for_those_who_may_copy(
+    qtbot, app_context, store, seller, tmp_path, monkeypatch
+) -> None:  # noqa: ANN001
+    sqlite_only(store)
+    said: list[str] = []
+    monkeypatch.setattr(QMessageBox, "information", lambda _p, _t, text, *a, **k: said.append(text))
+    salesperson = MainWindow(replace(app_context, user_id=seller.id))
+    qtbot.addWidget(salesperson)
+    assert not salesperson.backup_action.isVisible()
+    window = MainWindow(app_context)
+    qtbot.addWidget(window)
+    assert window.backup_action.isVisible()
+    target = tmp_path / "备份.sqlite3"
+    window.back_up(str(target))
+    qtbot.waitUntil(lambda: bool(said), timeout=10_000)
+    assert target.exists() and "已备份到" in said[0]
