@@ -139,8 +139,10 @@ def measure(path: Path, repeat: int, check: bool) -> None:
 
     app = QApplication.instance() or QApplication([])
     engine = make_engine(sqlite_store(path).url)
+    upgrade_database(engine)  # a store made by an older program gains the newer tables
     factory = make_session_factory(engine)
     with factory() as session:
+        bootstrap.ensure_defaults(session)
         admin_id = bootstrap.administrator(session).id
     context = AppContext(
         session_factory=factory,
