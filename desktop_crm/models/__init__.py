@@ -4,6 +4,7 @@ from .approval import Approval, ApprovalStep, DiscountRequest, GiftRecord
 from .audit import AuditEntry
 from .base import Base
 from .common import NumberSequence, local_now
+from .complaint import Complaint, ComplaintReport, ComplaintStep
 from .customer import (
     Attachment,
     AttachmentBlob,
@@ -13,11 +14,19 @@ from .customer import (
     Purchase,
 )
 from .lookup import LookupValue
+from .revisit import Revisit, RevisitPlan
 from .rights import AccessGrant, RoleRight
+from .setting import Setting
 from .user import Department, User, UserRole
 from .work_calendar import WorkCalendarDay
 
 __all__ = [
+    "Complaint",
+    "ComplaintReport",
+    "ComplaintStep",
+    "Revisit",
+    "RevisitPlan",
+    "Setting",
     "AccessGrant",
     "Approval",
     "ApprovalStep",
