@@ -62,6 +62,10 @@ OBJECT_TYPES = {
     "approval": "审批",
     "work_calendar": "工作日历",
     "store": "数据库",
+    "setting": "设置",
+    "complaint": "投诉",
+    "revisit": "回访",
+    "revisit_plan": "回访计划",
 }
 
 _WORKSTATION: str | None = None

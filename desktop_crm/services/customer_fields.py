@@ -135,6 +135,7 @@ LOOKUP_LISTS: dict[str, str] = {
     "nature": "企业性质",
     "region": "区域",
     "credit_rating": "信用等级",
+    "complaint_category": "投诉类别",
 }
 
 DEFAULT_LOOKUPS: dict[str, list[tuple[str, str | None]]] = {
@@ -151,27 +152,6 @@ DEFAULT_LOOKUPS: dict[str, list[tuple[str, str | None]]] = {
             "承建商往往施工地点流动性大、负责人更换较快、固定资产相对较少。",
         ),
         ("其他客户", "以上六种客户以外的客户。"),
-    ],
-    "volume_class": "销量分类",
-    "settlement": "结算方式",
-    "quality": "客户质量",
-    "grade": "客户等级",
-    "status": "状态",
-    "source": "来源渠道",
-    "nature": "企业性质",
-    "region": "区域",
-    "credit_rating": "信用等级",
-}
-
-DEFAULT_LOOKUPS: dict[str, list[tuple[str, str | None]]] = {
-    "category": [
-        ("集团内部客户", "本集团内部单位及下属企业。"),
-        ("陕西省国资委系统客户", "陕西省国资委监管的企业及其下属单位。"),
-        ("战略合作伙伴客户", "与本公司签订战略合作协议、长期稳定合作的客户。"),
-        ("商混站", "商品混凝土搅拌站。"),
-        ("中间商", "经销商、代理商等转售本公司产品的单位或个人。"),
-        ("重点工程", "国家、省市重点建设工程项目。"),
-        ("其他客户", "不属于以上类别的客户。"),
     ],
     "volume_class": [("大客户", None), ("中客户", None), ("小客户", None)],
     "settlement": [("现款客户", None), ("周转客户", None), ("月结客户", None)],
@@ -234,6 +214,22 @@ DEFAULT_LOOKUPS: dict[str, list[tuple[str, str | None]]] = {
         )
     ],
     "credit_rating": [("AAA", None), ("AA", None), ("A", None), ("B", None), ("C", None)],
+    # DOMAIN §2; the last four are service complaints, with their own deadlines.
+    "complaint_category": [
+        (v, None)
+        for v in (
+            "袋数不足",
+            "袋重异议",
+            "破损过大",
+            "受潮结块",
+            "散装亏吨超标",
+            "产品质量",
+            "服务态度",
+            "专业素质",
+            "服务效率",
+            "其他服务",
+        )
+    ],
 }
 
 DEFAULT_DEPARTMENTS: list[tuple[str, str]] = [

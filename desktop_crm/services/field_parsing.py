@@ -43,6 +43,31 @@ def parse_date(value: object) -> date | None:
     raise ParseError(f"「{value}」不是有效日期，请写成 2026-11-26 的形式。")
 
 
+_TIME_PATTERN = re.compile(r"^(\d{1,2})[:：](\d{2})(?:[:：](\d{2}))?$")
+
+
+def parse_datetime(value: object) -> datetime | None:
+    """A moment from a datetime or text like 2026-11-26 09:30 (a date alone is 00:00)."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        return value.replace(microsecond=0)
+    if isinstance(value, date):
+        return datetime(value.year, value.month, value.day)
+    text = normalise_text(str(value)).replace("T", " ")
+    day_text, _, time_text = text.partition(" ")
+    day = parse_date(day_text)
+    assert day is not None
+    if not time_text.strip():
+        return datetime(day.year, day.month, day.day)
+    match = _TIME_PATTERN.match(time_text.strip())
+    if match:
+        hour, minute, second = (int(part or 0) for part in match.groups())
+        if hour < 24 and minute < 60 and second < 60:
+            return datetime(day.year, day.month, day.day, hour, minute, second)
+    raise ParseError(f"「{value}」不是有效时间，请写成 2026-11-26 09:30 的形式。")
+
+
 def parse_bool(value: object) -> bool:
     if isinstance(value, bool):
         return value

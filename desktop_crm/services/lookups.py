@@ -5,14 +5,17 @@ from __future__ import annotations
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from desktop_crm.models import Customer, LookupValue, User
+from desktop_crm.models import Complaint, Customer, LookupValue, User
 
 from . import rights
 from .customer_fields import FIELDS, LOOKUP_LISTS
 from .errors import Conflict, NotFound, ValidationError
 
 
-def _customer_column(list_key: str):
+def _holder_column(list_key: str):
+    """The column whose rows hold this list's values (a rename moves them along)."""
+    if list_key == "complaint_category":
+        return Complaint.category
     for field in FIELDS:
         if field.choices == list_key:
             return getattr(Customer, field.key)
@@ -31,8 +34,10 @@ def value_names(session: Session, list_key: str) -> list[str]:
 
 
 def usage_count(session: Session, list_key: str, value: str) -> int:
-    column = _customer_column(list_key)
-    return session.scalar(select(func.count()).select_from(Customer).where(column == value)) or 0
+    column = _holder_column(list_key)
+    return (
+        session.scalar(select(func.count()).select_from(column.table).where(column == value)) or 0
+    )
 
 
 def _clean(value: str) -> str:
@@ -85,11 +90,11 @@ def rename_value(
     )
     if clash:
         raise Conflict(f"「{LOOKUP_LISTS[item.list_key]}」里已经有「{new_value}」。")
-    column = _customer_column(item.list_key)
+    column = _holder_column(item.list_key)
     moved = 0
     if new_value != item.value:
         moved = session.execute(
-            update(Customer).where(column == item.value).values({column: new_value})
+            update(column.table).where(column == item.value).values({column: new_value})
         ).rowcount
     item.value = new_value
     item.help_text = help_text

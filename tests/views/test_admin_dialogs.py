@@ -103,7 +103,10 @@ def test_lookup_dialog_lists_the_lists_and_their_values(app_context, qtbot, sess
     values = table_column(dialog.table, 0)
     assert values[:4] == ["集团内部客户", "陕西省国资委系统客户", "战略合作伙伴客户", "商混站"]
     row = values.index("商混站")
-    assert dialog.table.item(row, 1).text() == "商品混凝土搅拌站。"
+    assert (
+        dialog.table.item(row, 1).text()
+        == "有固定经营场所，持续经营，以生产、销售商品混凝土为主业的企业法人。"
+    )
     assert dialog.table.item(row, 2).text() == "启用"
     assert dialog.table.item(row, 3).text() == "1"
     dialog.select_value("商混站")
@@ -206,7 +209,10 @@ def test_renaming_a_value_moves_the_customers_and_says_how_many(
 
     def fill(editor):
         assert editor.value_edit.text() == "商混站"
-        assert editor.help_edit.text() == "商品混凝土搅拌站。"
+        assert (
+            editor.help_edit.text()
+            == "有固定经营场所，持续经营，以生产、销售商品混凝土为主业的企业法人。"
+        )
         editor.value_edit.setText("混凝土搅拌站")
 
     open_editor(monkeypatch, fill)

@@ -133,7 +133,7 @@ def test_category_help_is_shown_where_the_user_picks(qtbot, app_context, boxes):
     assert combo.itemText(0) == ""
     combo.setCurrentText("商混站")
     help_label = dialog.findChild(QLabel, "help_category")
-    assert help_label.text() == "商品混凝土搅拌站。"
+    assert help_label.text() == "有固定经营场所，持续经营，以生产、销售商品混凝土为主业的企业法人。"
     assert combo.itemData(combo.currentIndex(), Qt.ItemDataRole.ToolTipRole) == help_label.text()
 
 

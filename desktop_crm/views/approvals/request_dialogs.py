@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TypeVar
 
-from PySide6.QtCore import QDate
+from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QSizePolicy,
     QTableWidget,
+    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -104,6 +105,7 @@ class FormDialog(QDialog):
         self.layout_.addWidget(self.heading)
         self.layout_.addLayout(self.form)
         self.layout_.addWidget(self.general_error)
+        self.layout_.addStretch(1)  # room the window gains goes here, not between the rows
         self.layout_.addWidget(buttons)
         self.setMinimumWidth(460)
 
@@ -169,6 +171,11 @@ def history_table(parent: QWidget, name: str, titles: Sequence[str]) -> QTableWi
     return table
 
 
+def _cell(value: object, align: Qt.AlignmentFlag | None = None) -> QTableWidgetItem:
+    text = "" if value is None else str(value)
+    return cell(text, align, tooltip=text if len(text) > 12 else "")
+
+
 def money_text(value: object) -> str:
     return "" if value is None else f"{value:,.2f}"
 
@@ -221,6 +228,8 @@ class GrantRequestDialog(FormDialog):
         if form.grantor:
             self.grantee_combo.set_staff(form.people)
             self.add_field("grantee_id", self.tr("授权给："), self.grantee_combo)
+        else:
+            self.grantee_combo.hide()  # the grant is for the one who asks
         self.department_combo.addItem("", None)
         for department_id, name in form.departments:
             self.department_combo.addItem(name, department_id)
@@ -306,8 +315,9 @@ class _CustomerRequestDialog(FormDialog):
             heading = gifts_discounts.customer_heading(session, actor, customer_id)
             return heading, self.history_rows(session, actor)
 
-        self.layout_.insertWidget(2, self.history_label)
-        self.layout_.insertWidget(3, self.history)
+        self.layout_.takeAt(3)  # the history table takes the room instead
+        self.layout_.insertWidget(3, self.history_label)
+        self.layout_.insertWidget(4, self.history, 1)
         loaded = run_service(self, self._context, load)
         if loaded is FAILED:
             self.submit_button.setEnabled(False)
@@ -321,7 +331,7 @@ class _CustomerRequestDialog(FormDialog):
                 (
                     row_id,
                     True,
-                    [cell(v, RIGHT if n == money else None) for n, v in enumerate(values)],
+                    [_cell(v, RIGHT if n == money else None) for n, v in enumerate(values)],
                 )
                 for row_id, values in rows
             ],
