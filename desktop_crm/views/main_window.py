@@ -22,6 +22,7 @@ from desktop_crm.config import APP_TITLE
 from desktop_crm.models import User
 from desktop_crm.services import accounts, backup, customers, rights
 
+from .approvals.approvals_page import ApprovalsPage
 from .audit_page import AuditPage
 from .context import AppContext
 from .customers.customer_page import CustomerPage
@@ -49,6 +50,8 @@ class MainWindow(QMainWindow):
         self.navigation = QListWidget(objectName="navigation")
         self.pages = QStackedWidget(objectName="pages")
         self._add_area(self.tr("客户档案"), self.customers)
+        self.approvals = ApprovalsPage(context)
+        self._add_area(self.tr("审批"), self.approvals)
         self.audit = AuditPage(context)
         self._add_area(self.tr("审计日志"), self.audit)
         self.audit_item = self.navigation.item(self.navigation.count() - 1)
@@ -57,9 +60,7 @@ class MainWindow(QMainWindow):
         )
         self.navigation.currentRowChanged.connect(self.pages.setCurrentIndex)
         # The log grows behind the viewer's back: read it afresh whenever it is opened.
-        self.navigation.currentRowChanged.connect(
-            lambda row: self.audit.apply() if self.pages.widget(row) is self.audit else None
-        )
+        self.navigation.currentRowChanged.connect(self._page_shown)
         self.navigation.setCurrentRow(0)
 
         central = QWidget()
@@ -71,6 +72,14 @@ class MainWindow(QMainWindow):
         self._build_status_bar()
         self.resize(1280, 800)
         self._restore_layout()
+
+    def _page_shown(self, row: int) -> None:
+        """Pages whose contents grow behind the user's back are read afresh when shown."""
+        page = self.pages.widget(row)
+        if page is self.audit:
+            self.audit.apply()
+        elif page is self.approvals:
+            self.approvals.refresh()
 
     def _add_area(self, title: str, page: QWidget) -> None:
         self.navigation.addItem(title)

@@ -200,12 +200,18 @@ class CustomerCardDialog(QDialog):
         self.save_button = plain_button(self, self.tr("保存"), "customerSave")
         self.save_button.setToolTip(self.tr("保存客户资料 (Ctrl+S)"))
         self.save_button.clicked.connect(lambda: self.save())
+        self.gift_button = plain_button(self, self.tr("礼品登记…"), "customerGift")
+        self.gift_button.clicked.connect(lambda: self._request("gift"))
+        self.discount_button = plain_button(self, self.tr("优惠申请…"), "customerDiscount")
+        self.discount_button.clicked.connect(lambda: self._request("discount"))
         self.cancel_button = plain_button(self, self.tr("取消"), "customerCancel")
         self.cancel_button.clicked.connect(self.reject)
         QShortcut(QKeySequence.StandardKey.Save, self, lambda: self.save())
 
         buttons = QHBoxLayout()
         buttons.addWidget(self.status_label, 1)
+        buttons.addWidget(self.gift_button)
+        buttons.addWidget(self.discount_button)
         buttons.addWidget(self.print_button)
         buttons.addWidget(self.save_button)
         buttons.addWidget(self.cancel_button)
@@ -336,6 +342,9 @@ class CustomerCardDialog(QDialog):
         may_write = ("create" if customer_id is None else "edit") in allowed
         self.save_button.setVisible(may_write)
         self.print_button.setVisible(customer_id is not None and "print" in allowed)
+        # Gifts and discounts are asked for by those who work the customer (DOMAIN §1).
+        self.gift_button.setVisible(customer_id is not None and "edit" in allowed)
+        self.discount_button.setVisible(customer_id is not None and "edit" in allowed)
         for key, editor in self.editors.items():
             editable = may_write and (key != "owner_id" or "reassign" in allowed)
             if isinstance(editor.widget, QLineEdit | QPlainTextEdit):
@@ -519,6 +528,17 @@ class CustomerCardDialog(QDialog):
         super().reject()
 
     # ================================================================= printing
+
+    def _request(self, kind: str) -> None:
+        """礼品登记 / 客户优惠申请表 for this customer, sent for approval."""
+        from desktop_crm.views.approvals.request_dialogs import DiscountDialog, GiftDialog
+
+        if self.customer_id is None:
+            return
+        dialog_class = GiftDialog if kind == "gift" else DiscountDialog
+        dialog = dialog_class(self.context, self.customer_id, self)
+        dialog.exec()
+        dialog.deleteLater()
 
     def print_card(self) -> None:
         """Preview the printed 客户资料管理卡 (as saved) with print and save."""
