@@ -33,6 +33,7 @@ from desktop_crm.views.admin.password_dialog import PasswordDialog
 from desktop_crm.views.admin.reassign_dialog import ReassignDialog
 from desktop_crm.views.admin.record_table import CENTER, RIGHT, cell, show_records
 from desktop_crm.views.context import AppContext
+from desktop_crm.views.field_errors import show_field_errors
 from desktop_crm.views.service_call import FAILED, run_service
 
 _ERROR_STYLE = "color: #c0392b;"
@@ -217,30 +218,13 @@ class StaffEditDialog(QDialog):
         self.accept()
 
     def _show_invalid(self, error: ValidationError) -> None:
-        general = []
-        for problem in error.problems:
-            label = self.errors.get(problem.field)
-            if label is None:
-                general.append(problem.message)
-                continue
-            label.setText(problem.message)
-            label.show()
-        if general:
-            self.general_error.setText("\n".join(general))
-            self.general_error.show()
-        # Make room for the messages without squeezing them (word-wrapped labels need height).
-        self.layout().activate()
-        self.resize(self.width(), max(self.height(), self.sizeHint().height()))
         focus = {
             "name": self.name_edit,
             "login": self.login_edit,
             "department_id": self.department_combo,
             "phone": self.phone_edit,
         }
-        for problem in error.problems:
-            if problem.field in focus:
-                focus[problem.field].setFocus()
-                break
+        show_field_errors(self, error, self.errors, self.general_error, focus)
 
 
 class StaffDialog(QDialog):

@@ -36,6 +36,7 @@ from desktop_crm.services import gifts_discounts, grants, rights, staff
 from desktop_crm.services.errors import ValidationError
 from desktop_crm.views.admin.record_table import RIGHT, cell, show_records
 from desktop_crm.views.context import AppContext
+from desktop_crm.views.field_errors import show_field_errors
 from desktop_crm.views.service_call import FAILED, _Failed, run_service
 from desktop_crm.views.widgets import DATE_FORMAT, OptionalDateEdit, StaffCombo
 
@@ -136,23 +137,7 @@ class FormDialog(QDialog):
         return run_service(self, self._context, action, on_invalid=self.show_invalid)
 
     def show_invalid(self, error: ValidationError) -> None:
-        general = []
-        for problem in error.problems:
-            label = self.errors.get(problem.field)
-            if label is None:
-                general.append(problem.message)
-                continue
-            label.setText(problem.message)
-            label.show()
-        if general:
-            self.general_error.setText("\n".join(general))
-            self.general_error.show()
-        self.layout().activate()
-        self.resize(self.width(), max(self.height(), self.sizeHint().height()))
-        for problem in error.problems:
-            if problem.field in self._focus:
-                self._focus[problem.field].setFocus()
-                break
+        show_field_errors(self, error, self.errors, self.general_error, self._focus)
 
     def submit(self) -> None:  # pragma: no cover - each form has its own
         raise NotImplementedError
