@@ -26,6 +26,7 @@ from desktop_crm.services import (
     audit,
     backup,
     bootstrap,
+    complaints,
     customer_import,
     customers,
     demo_data,
@@ -81,6 +82,9 @@ def build_parser() -> argparse.ArgumentParser:
     exp_customers = exp_what.add_parser("customers", help="导出客户名册")
     exp_customers.add_argument("file", type=Path)
     exp_customers.add_argument("--search", default="", metavar="TEXT")
+    exp_complaints = exp_what.add_parser("complaints", help="导出投诉列表")
+    exp_complaints.add_argument("file", type=Path)
+    exp_complaints.add_argument("--search", default="", metavar="TEXT")
 
     find = verbs.add_parser("find", help="查找")
     find_what = find.add_subparsers(dest="what", required=True, parser_class=_Parser)
@@ -93,6 +97,21 @@ def build_parser() -> argparse.ArgumentParser:
     card = report_what.add_parser("customer-card", help="客户资料管理卡")
     card.add_argument("code", metavar="客户编号")
     card.add_argument("-o", "--output", type=Path, required=True, metavar="FILE.pdf|FILE.xlsx")
+    record = report_what.add_parser("complaint-record", help="顾客产品质量投诉调查处理记录")
+    record.add_argument("number", metavar="投诉编号")
+    record.add_argument("-o", "--output", type=Path, required=True, metavar="FILE.pdf|FILE.xlsx")
+    revisit = report_what.add_parser("revisit-record", help="客户投诉回访记录")
+    revisit.add_argument("number", metavar="回访编号")
+    revisit.add_argument("-o", "--output", type=Path, required=True, metavar="FILE.pdf|FILE.xlsx")
+    week = report_what.add_parser("complaint-week", help="客户投诉记录表（一周）")
+    week.add_argument("week", metavar="2026-W47")
+    week.add_argument("-o", "--output", type=Path, required=True, metavar="FILE.pdf|FILE.xlsx")
+    week.add_argument(
+        "--department", metavar="部门", help="只列此责任部门的投诉（部门名称或机构代码）"
+    )
+    month = report_what.add_parser("complaint-month", help="顾客投诉统计分析报告表（一月）")
+    month.add_argument("month", metavar="2026-11")
+    month.add_argument("-o", "--output", type=Path, required=True, metavar="FILE.pdf|FILE.xlsx")
 
     user = verbs.add_parser("user", help="账户")
     user_what = user.add_subparsers(dest="what", required=True, parser_class=_Parser)
@@ -272,6 +291,98 @@ def _report(session, actor, args) -> int:  # noqa: ANN001
     return EXIT_OK
 
 
+def _export(session, actor, args) -> int:  # noqa: ANN001
+    if args.what == "complaints":
+        return _export_complaints(session, actor, args)
+    return _export_customers(session, actor, args)
+
+
+def _export_complaints(session, actor, args) -> int:  # noqa: ANN001
+    if args.file.suffix.lower() != ".xlsx":
+        return refuse("导出文件名应以 .xlsx 结尾。")
+    # services.complaint_list is written beside this module: imported when used.
+    from desktop_crm.services.complaint_list import complaint_query
+
+    query = complaint_query(session, actor, args.search)
+    try:
+        count = documents.export_list(
+            session,
+            actor,
+            query,
+            args.file,
+            "客户投诉",
+            detail=f"查找：{args.search}" if args.search else None,
+            object_type="complaint_list",
+        )
+    except ExportCancelled:
+        return refuse("导出已取消。")
+    print(f"已导出 {count} 条投诉到 {args.file}。")
+    return EXIT_OK
+
+
+def write_atomically(target: Path, data: bytes) -> None:
+    """Write beside `target` and rename, so a failure never leaves half a file."""
+    temporary = target.with_name(target.name + ".part")
+    try:
+        temporary.write_bytes(data)
+        temporary.replace(target)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+
+
+def _report_any(session, actor, args) -> int:  # noqa: ANN001
+    handler = REPORT_HANDLERS.get(args.what)
+    if handler is None:
+        return _report(session, actor, args)
+    suffix = args.output.suffix.lower()
+    if suffix not in (".pdf", ".xlsx"):
+        return refuse("输出文件名应以 .pdf 或 .xlsx 结尾。")
+    write_atomically(args.output, handler(session, actor, args, suffix == ".pdf"))
+    print(f"已生成 {args.output}。")
+    return EXIT_OK
+
+
+def _complaint_record(session, actor, args, pdf: bool) -> bytes:  # noqa: ANN001
+    complaint = complaints.get_by_number(session, actor, args.number)
+    if pdf:
+        return documents.complaint_record_pdf(session, actor, complaint.id)
+    return documents.complaint_record_xlsx(session, actor, complaint.id)
+
+
+def _revisit_record(session, actor, args, pdf: bool) -> bytes:  # noqa: ANN001
+    # services.revisits is written beside this module: imported when used.
+    from desktop_crm.services import revisits
+
+    revisit = revisits.get_by_number(session, actor, args.number)
+    if pdf:
+        return documents.revisit_record_pdf(session, actor, revisit.id)
+    return documents.revisit_record_xlsx(session, actor, revisit.id)
+
+
+def _complaint_week(session, actor, args, pdf: bool) -> bytes:  # noqa: ANN001
+    department_id = None
+    if args.department:
+        department_id = accounts.find_department(session, args.department).id
+    if pdf:
+        return documents.complaint_week_pdf(session, actor, args.week, department_id)
+    return documents.complaint_week_xlsx(session, actor, args.week, department_id)
+
+
+def _complaint_month(session, actor, args, pdf: bool) -> bytes:  # noqa: ANN001
+    if pdf:
+        return documents.complaint_month_pdf(session, actor, args.month)
+    return documents.complaint_month_xlsx(session, actor, args.month)
+
+
+REPORT_HANDLERS = {
+    "complaint-record": _complaint_record,
+    "revisit-record": _revisit_record,
+    "complaint-week": _complaint_week,
+    "complaint-month": _complaint_month,
+}
+
+
 def _user(session, actor, args) -> int:  # noqa: ANN001
     if args.what == "list":
         for row in accounts.account_rows(session, actor):
@@ -323,9 +434,9 @@ def _check(session, actor, args) -> int:  # noqa: ANN001
 VERB_HANDLERS = {
     "demo-data": _demo_data,
     "import": _import_customers,
-    "export": _export_customers,
+    "export": _export,
     "find": _find_customers,
-    "report": _report,
+    "report": _report_any,
     "user": _user,
     "check": _check,
     "backup": _backup,

@@ -187,7 +187,57 @@ class SignatureBlock:
     caption: str | None = None
 
 
-Block = FieldGrid | TableBlock | TextBlock | SignatureBlock
+@dataclass(frozen=True)
+class ChartSeries:
+    """One series of a bar chart: the value under ``key`` in each row, named ``title``."""
+
+    key: str
+    title: str
+
+
+@dataclass(frozen=True)
+class ChartBlock:
+    """A bar chart over the rows in ``data[data_key]``: one group of bars per row, named by
+    ``row[label_key]``, one bar per series. The PDF draws the chart; the spreadsheet shows
+    the same numbers as a table (``label_title`` heads the label column).
+    """
+
+    caption: str | None
+    data_key: str
+    label_key: str
+    label_title: str
+    series: tuple[ChartSeries, ...]
+    height_mm: float = 70.0
+    label_width: float = 2.0
+
+    def columns(self) -> tuple[Column, ...]:
+        """The chart as table columns: the label, then one column per series."""
+        return (
+            Column(self.label_key, self.label_title, self.label_width),
+            *(Column(s.key, s.title, 1.0, "right") for s in self.series),
+        )
+
+    def cell_widths_mm(self, total: float = CONTENT_WIDTH_MM) -> list[float]:
+        """Widths of the table the spreadsheet shows instead of the chart."""
+        cols = self.columns()
+        weight = sum(c.width for c in cols) or 1.0
+        return [total * c.width / weight for c in cols]
+
+    def labels(self, data: Mapping[str, Any]) -> list[str]:
+        return [format_value(item.get(self.label_key)) for item in data.get(self.data_key) or ()]
+
+    def values(self, data: Mapping[str, Any]) -> list[list[float]]:
+        """One list per series, numbers only (a missing value counts as 0)."""
+        items = list(data.get(self.data_key) or ())
+        return [[float(item.get(s.key) or 0) for item in items] for s in self.series]
+
+    def rows(self, data: Mapping[str, Any]) -> list[list[Any]]:
+        """Raw cell values of the table form, row by row."""
+        keys = [c.key for c in self.columns()]
+        return [[item.get(k) for k in keys] for item in data.get(self.data_key) or ()]
+
+
+Block = FieldGrid | TableBlock | TextBlock | SignatureBlock | ChartBlock
 
 
 @dataclass(frozen=True)
@@ -262,6 +312,11 @@ def iter_texts(layout: FormLayout, data: Mapping[str, Any]) -> Iterator[str]:
         elif isinstance(block, TextBlock):
             yield block.label
             yield format_value(data.get(block.key))
+        elif isinstance(block, ChartBlock):
+            for col in block.columns():
+                yield col.title
+            for row in block.rows(data):
+                yield from (format_value(v) for v in row)
         else:
             for line in block.lines:
                 yield line.label
@@ -273,6 +328,8 @@ __all__ = [
     "CONTENT_WIDTH_MM",
     "Align",
     "Block",
+    "ChartBlock",
+    "ChartSeries",
     "Column",
     "Field",
     "FieldGrid",

@@ -13,6 +13,9 @@ from pathlib import Path
 from typing import Any, BinaryIO
 from xml.sax.saxutils import escape
 
+from reportlab.graphics.charts.barcharts import VerticalBarChart
+from reportlab.graphics.charts.legends import Legend
+from reportlab.graphics.shapes import Drawing, String
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4
@@ -33,6 +36,7 @@ from reportlab.platypus import (
 from .fonts import missing_glyphs, register_cjk_font
 from .layout import (
     Align,
+    ChartBlock,
     FieldGrid,
     FormLayout,
     SignatureBlock,
@@ -55,6 +59,9 @@ GRID_WIDTH = 0.5
 BOX_WIDTH = 1.0
 BLANK_ROW_HEIGHT = 7 * mm
 BLOCK_GAP = 3 * mm
+# Bars in two greys that stay apart on a black-and-white printer.
+BAR_FILLS = (colors.HexColor("#404040"), colors.HexColor("#BFBFBF"), colors.HexColor("#808080"))
+SLANT_LABELS_OVER = 6  # more categories than this: labels are slanted to fit
 PADDING = 3.0
 CREATOR = "客户服务管理系统"
 
@@ -333,6 +340,61 @@ class _Builder:
         table.setStyle(TableStyle(commands))
         return table
 
+    def chart_block(self, index: int, block: ChartBlock) -> Table:
+        """A boxed bar chart under the block's caption."""
+        rows: list[list[Any]] = []
+        caption = self.caption_row(index, 1)
+        if caption:
+            rows.append(caption)
+        rows.append([self.bar_chart(block)])
+        table = Table(rows, colWidths=[self.width])
+        table.setStyle(TableStyle(self.base_style(caption is not None)))
+        return table
+
+    def bar_chart(self, block: ChartBlock) -> Drawing:
+        """One group of bars per row, one bar per series; empty bars carry no number."""
+        width, height = self.width - 2 * PADDING, block.height_mm * mm
+        drawing = Drawing(width, height)
+        labels, values = block.labels(self.data), block.values(self.data)
+        if not any(any(series) for series in values):
+            drawing.add(String(width / 2, height / 2, "（无数据）", fontName=self.font,
+                               fontSize=FONT_SIZE, textAnchor="middle"))  # fmt: skip
+            return drawing
+        slanted = len(labels) > SLANT_LABELS_OVER
+        chart = VerticalBarChart()
+        chart.x, chart.y = 30, 40 if slanted else 22
+        chart.width, chart.height = width - 40, height - chart.y - 22
+        chart.data = values
+        chart.categoryAxis.categoryNames = labels
+        for axis in (chart.categoryAxis.labels, chart.valueAxis.labels):
+            axis.fontName, axis.fontSize = self.font, 7.5
+        if slanted:
+            chart.categoryAxis.labels.angle = 30
+            chart.categoryAxis.labels.boxAnchor = "ne"
+        top = max((max(series) for series in values), default=0)
+        chart.valueAxis.valueMin = 0
+        chart.valueAxis.valueMax = max(top * 1.15, 1)
+        chart.valueAxis.valueStep = max(1, round(top / 5)) if top >= 5 else 1
+        chart.valueAxis.labelTextFormat = "%d"
+        chart.barLabelFormat = lambda value: f"{value:g}" if value else ""
+        chart.barLabels.fontName, chart.barLabels.fontSize = self.font, 7
+        chart.barLabels.nudge = 6
+        for number, _series in enumerate(block.series):
+            chart.bars[number].fillColor = BAR_FILLS[number % len(BAR_FILLS)]
+            chart.bars[number].strokeColor = colors.black
+            chart.bars[number].strokeWidth = 0.3
+        legend = Legend()
+        legend.x, legend.y = width - 10, height - 6
+        legend.alignment, legend.boxAnchor = "right", "ne"
+        legend.fontName, legend.fontSize = self.font, 8
+        legend.columnMaximum, legend.deltax = 1, 48
+        legend.colorNamePairs = [
+            (BAR_FILLS[n % len(BAR_FILLS)], s.title) for n, s in enumerate(block.series)
+        ]
+        drawing.add(chart)
+        drawing.add(legend)
+        return drawing
+
     def story(self) -> list[Flowable]:
         out = self.heading()
         for index, block in enumerate(self.layout.blocks):
@@ -345,6 +407,8 @@ class _Builder:
                 out += [KeepTogether([table]) if blank else table, Spacer(0, BLOCK_GAP)]
             elif isinstance(block, TextBlock):
                 out += [self.text_block(index, block), Spacer(0, BLOCK_GAP)]
+            elif isinstance(block, ChartBlock):
+                out += [KeepTogether([self.chart_block(index, block)]), Spacer(0, BLOCK_GAP)]
             else:
                 out += [KeepTogether([Spacer(0, 4 * mm), self.signature_block(block)])]
         return out

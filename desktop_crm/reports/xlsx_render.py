@@ -27,6 +27,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from .layout import (
     CONTENT_WIDTH_MM,
     Align,
+    ChartBlock,
     FieldGrid,
     FormLayout,
     SignatureBlock,
@@ -79,8 +80,11 @@ class _Sheet:
     # ----------------------------------------------------------------- geometry
     @staticmethod
     def _block_widths(block: Any) -> list[float]:
-        if isinstance(block, FieldGrid | TableBlock | TextBlock):
+        if isinstance(block, FieldGrid | TableBlock | TextBlock | ChartBlock):
             return block.cell_widths_mm()
+        if isinstance(block, SignatureBlock):
+            # pooled too: with few columns two signature cells could snap onto one
+            return _signature_widths(block)
         return []
 
     @classmethod
@@ -245,6 +249,23 @@ class _Sheet:
                 height = max(height, self.put(first, last, value, align=column.align))
             self.end_row(height)
 
+    def chart_block(self, index: int, block: ChartBlock, data: Mapping[str, Any]) -> None:
+        """A chart's numbers as a table (the sheet holds the figures, the PDF the picture)."""
+        self.caption(index)
+        columns = block.columns()
+        cells = self.spans(block.cell_widths_mm())
+        height = MIN_ROW_PT
+        for column, (first, last) in zip(columns, cells, strict=True):
+            height = max(
+                height, self.put(first, last, column.title, align="center", fill=LABEL_FILL)
+            )
+        self.end_row(height)
+        for values in block.rows(data):
+            height = MIN_ROW_PT
+            for value, column, (first, last) in zip(values, columns, cells, strict=True):
+                height = max(height, self.put(first, last, value, align=column.align))
+            self.end_row(height)
+
     def text_block(self, index: int, block: TextBlock, data: Mapping[str, Any]) -> None:
         self.caption(index)
         (label_first, label_last), (first, last) = self.spans(block.cell_widths_mm())
@@ -255,17 +276,22 @@ class _Sheet:
 
     def signature_block(self, block: SignatureBlock, data: Mapping[str, Any]) -> None:
         self.end_row(12)  # a little air above the signatures
-        share = CONTENT_WIDTH_MM / len(block.lines)
-        widths: list[float] = []
-        for _line in block.lines:
-            widths += [share * 0.4, share * 0.6]
-        cells = self.spans(widths)
+        cells = self.spans(_signature_widths(block))
         for number, line in enumerate(block.lines):
             (label_first, label_last), (first, last) = cells[2 * number], cells[2 * number + 1]
             self.put(label_first, label_last, f"{line.label}：", align="right", border=None)
             value = data.get(line.key) if line.key else None
             self.put(first, last, value, border=UNDERLINE, wrap=False)
         self.end_row(28)
+
+
+def _signature_widths(block: SignatureBlock) -> list[float]:
+    """Label and line widths (mm) of a signature row: each line gets an equal share."""
+    share = CONTENT_WIDTH_MM / len(block.lines)
+    widths: list[float] = []
+    for _line in block.lines:
+        widths += [share * 0.4, share * 0.6]
+    return widths
 
 
 @functools.cache
@@ -340,6 +366,8 @@ def render_xlsx(layout: FormLayout, data: Mapping[str, Any], target: str | Path 
             sheet.table_block(index, block, data)
         elif isinstance(block, TextBlock):
             sheet.text_block(index, block, data)
+        elif isinstance(block, ChartBlock):
+            sheet.chart_block(index, block, data)
         else:
             sheet.signature_block(block, data)
         if not isinstance(block, SignatureBlock):
