@@ -68,14 +68,25 @@ def scope_condition(
     owners = owners_in_reach(session, actor, area, action)
     if owners is None:
         return None
-    if len(owners) == 1:
+    if len(owners) == 1:  # the (owner, sort key) indexes deliver one person's rows in order
         return owner_column == next(iter(owners))
-    ids = sorted(owners)
+    return owners_condition(session, owner_column, sorted(owners), for_count)
+
+
+def owners_condition(
+    session: Session,
+    owner_column: ColumnElement[int | None],
+    ids: list[int],
+    for_count: bool = False,
+) -> ColumnElement[bool]:
+    """Rows belonging to `ids`, written so that SQLite reads a page of them fast.
+
+    When they are a large share of the table, `+ 0` keeps SQLite off the owner index: it
+    then walks the list's sort index and filters, which finds a page of a department's
+    many rows at once instead of sorting them all first (295 ms → 4 ms at a million
+    customers). Counting goes through the owner index (`for_count`)."""
     sqlite = session.get_bind().dialect.name == "sqlite"
     if sqlite and not for_count and _large_share(session, owner_column, ids):
-        # `+ 0` keeps SQLite off the owner index: it then walks the sort order's index and
-        # filters, which finds a page of a department's many rows at once instead of
-        # sorting them all first (295 ms → 4 ms at a million customers).
         return (owner_column + 0).in_(ids)
     return owner_column.in_(ids)
 

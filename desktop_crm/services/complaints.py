@@ -4,17 +4,20 @@ states, and keeping its next deadline in working days.
 States: 已登记 → 已上报 → 调查核实 → 处理中 → 已处理 → 已回访 → 已结案, and 重新处理 when
 the customer is not satisfied on the revisit (a new round; the earlier rounds are kept).
 Every move is one service call: it checks the right and the transition, writes the step
-with who and when, records the audit entry, recomputes the deadline and commits.
+with who and when, records the audit entry, recomputes the deadline and commits. A refused
+call changes nothing: every check runs before the first write.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+import functools
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
+from typing import ParamSpec, TypeVar
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, lazyload
 from sqlalchemy.orm.exc import StaleDataError
 
 from desktop_crm.models import (
@@ -57,6 +60,7 @@ REPORT, SITE_CHECK, FIND_CAUSE, PROPOSE, FINISH, REVISIT, CLOSE, REOPEN = (
     "结案",
     "重新处理",
 )
+ACTIONS = (REPORT, SITE_CHECK, FIND_CAUSE, PROPOSE, FINISH, REVISIT, CLOSE, REOPEN)
 # Which action may follow which state (the revisit is recorded by services.revisits).
 TRANSITIONS: dict[str, tuple[str, ...]] = {
     REGISTERED: (REPORT,),
@@ -65,19 +69,19 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
     HANDLING: (PROPOSE, FINISH),
     HANDLED: (REVISIT, REOPEN),
     REVISITED: (CLOSE, REOPEN),
-    REOPENED: (SITE_CHECK, FIND_CAUSE, PROPOSE, FINISH),
+    REOPENED: (SITE_CHECK, FIND_CAUSE),
     CLOSED: (REOPEN,),
 }
-# Why an action is not possible yet, in the user's words.
-_NOT_YET = {
-    REPORT: "只有刚登记的投诉需要上报。",
-    SITE_CHECK: "投诉须先上报，才能现场核实。",
-    FIND_CAUSE: "投诉须先上报，才能认定原因。",
-    PROPOSE: "须先认定原因，才能提出处理方案。",
-    FINISH: "须先认定原因，才能处理完毕。",
+# What else an action needs besides the state, in the user's words.
+_HINTS = {
+    REPORT: "登记后当日上报。",
+    SITE_CHECK: "投诉须先上报。",
+    FIND_CAUSE: "投诉须先上报。",
+    PROPOSE: "须先认定原因。",
+    FINISH: "须先认定原因。",
     REVISIT: "投诉处理完毕后才能回访。",
-    CLOSE: "须先回访客户（且客户满意），才能结案。",
-    REOPEN: "只有已处理、已回访或已结案的投诉可以重新处理。",
+    CLOSE: "须先回访客户且客户满意。",
+    REOPEN: "",
 }
 
 CAUSE_OURS, CAUSE_NOT_OURS, CAUSE_UNFOUNDED = "我方原因", "非我方原因", "投诉不成立"
@@ -88,11 +92,16 @@ REPORT_WAYS = ("书面", "电子邮件", "电话")
 SERVICE_CATEGORIES = ("服务态度", "专业素质", "服务效率", "其他服务")
 ACCIDENTS = ("重大质量事故", "未遂质量事故")
 ESCALATION = ("受理人", "部门负责人", "分管副总", "总经理")
-SATISFIED = ("很满意", "满意", "一般")
-UNSATISFIED = ("不满意", "很不满意")
+# The five levels of DOMAIN §4; the last two send the complaint back (重新处理).
+SATISFACTION_LEVELS = ("很满意", "满意", "基本满意", "不满意", "很不满意")
+SATISFIED = SATISFACTION_LEVELS[:3]
+UNSATISFIED = SATISFACTION_LEVELS[3:]
 
 SERIES = "complaint"
 MAX_TEXT = 4000
+# A moment typed a little ahead of the PC's clock (another PC's clock) is still accepted.
+CLOCK_SLACK = timedelta(minutes=10)
+STALE_MESSAGE = "这条投诉刚被别人修改过。请关闭后重新打开，再继续办理。"
 
 
 # ------------------------------------------------------------------ fields
@@ -140,7 +149,10 @@ def categories(session: Session) -> list[str]:
     return lookups.value_names(session, "complaint_category")
 
 
-def _clean(session: Session, values: Mapping[str, object]) -> tuple[dict, list[FieldProblem]]:
+def _clean(
+    session: Session, values: Mapping[str, object], current: Complaint | None = None
+) -> tuple[dict[str, object], list[FieldProblem]]:
+    """The typed values parsed and checked field by field; unknown keys are ignored."""
     clean: dict[str, object] = {}
     problems: list[FieldProblem] = []
     for key, raw in values.items():
@@ -148,15 +160,15 @@ def _clean(session: Session, values: Mapping[str, object]) -> tuple[dict, list[F
         if field is None:
             continue
         try:
-            clean[key] = _parse(session, field, raw)
-        except ParseError as error:
-            problems.append(FieldProblem(key, f"{field.label}：{error}"))
-        except ValueError as error:
+            clean[key] = _parse(session, field, raw, current)
+        except ValueError as error:  # ParseError too
             problems.append(FieldProblem(key, f"{field.label}：{error}"))
     return clean, problems
 
 
-def _parse(session: Session, field: ComplaintField, raw: object) -> object:
+def _parse(
+    session: Session, field: ComplaintField, raw: object, current: Complaint | None
+) -> object:
     if field.kind == "date":
         return parse_date(raw)
     if field.kind == "datetime":
@@ -164,11 +176,14 @@ def _parse(session: Session, field: ComplaintField, raw: object) -> object:
     if field.kind in ("customer", "department"):
         if raw in (None, ""):
             return None
+        try:
+            key = int(raw)  # type: ignore[call-overload]
+        except (TypeError, ValueError):
+            raise ValueError("请从列表中选择。") from None
         model = Customer if field.kind == "customer" else Department
-        found = session.get(model, int(raw))  # type: ignore[arg-type]
-        if found is None:
+        if session.get(model, key) is None:
             raise ValueError("所选项已不存在。")
-        return found.id
+        return key
     text = str(raw).strip() if raw is not None else ""
     if len(text) > field.max_length:
         raise ValueError(f"最多 {field.max_length} 个字（现有 {len(text)} 个）。")
@@ -178,20 +193,30 @@ def _parse(session: Session, field: ComplaintField, raw: object) -> object:
             "accident": ACCIDENTS,
             "category": tuple(categories(session)),
         }[field.key]
-        if text not in allowed:
+        # A value the office has since retired stays valid on the complaints that hold it.
+        kept = current is not None and getattr(current, field.key) == text
+        if text not in allowed and not kept:
             raise ValueError(f"应为：{'、'.join(allowed)}。")
     return text or None
 
 
-def _required(clean: Mapping[str, object], complaint: Complaint | None) -> list[FieldProblem]:
-    problems = []
+def _required(
+    clean: Mapping[str, object], complaint: Complaint | None, problems: list[FieldProblem]
+) -> list[FieldProblem]:
+    """Required fields left empty (those already refused for another reason aside)."""
+    refused = {problem.field for problem in problems}
+    missing = []
     for field in FIELDS:
-        if not field.required:
+        if not field.required or field.key in refused:
             continue
         value = clean[field.key] if field.key in clean else getattr(complaint, field.key, None)
         if value in (None, ""):
-            problems.append(FieldProblem(field.key, f"{field.label}：必须填写。"))
-    return problems
+            missing.append(FieldProblem(field.key, f"{field.label}：必须填写。"))
+    return missing
+
+
+def _not_ahead(moment: datetime) -> bool:
+    return moment <= local_now() + CLOCK_SLACK
 
 
 # ------------------------------------------------------------------ reading
@@ -223,16 +248,77 @@ def get_by_number(session: Session, actor: User, number: str) -> Complaint:
     return get_complaint(session, actor, found)
 
 
+RECORD_RIGHTS = ("view", "edit", "print")
+
+
+def permitted_actions(session: Session, actor: User, complaint_id: int | None) -> set[str]:
+    """What `actor` may do with this complaint ("create" for a new one): screens offer only
+    that; the services check again on every call."""
+    if complaint_id is None:
+        return {"create"} if rights.may(session, actor, "complaints", "create") else set()
+    owner_id = session.scalar(
+        select(Customer.owner_id)
+        .join(Complaint, Complaint.customer_id == Customer.id)
+        .where(Complaint.id == complaint_id)
+    )
+    return {
+        action
+        for action in RECORD_RIGHTS
+        if access.owner_in_reach(session, actor, "complaints", action, owner_id)
+    }
+
+
+def _blocked(complaint: Complaint, action: str) -> str | None:
+    """Why the complaint's data does not allow `action` yet although its state does."""
+    if action in (PROPOSE, FINISH) and complaint.cause is None:
+        return f"须先认定原因，才能{action}。"
+    if action == FINISH and complaint.cause == CAUSE_OURS and complaint.solution_at is None:
+        return "我方原因的投诉须先提出处理方案，才能处理完毕。"
+    return None
+
+
 def allowed_actions(complaint: Complaint) -> tuple[str, ...]:
-    """The workflow actions the complaint's state allows (rights aside)."""
-    return TRANSITIONS.get(complaint.state, ())
+    """The workflow actions the complaint allows now (rights aside)."""
+    return tuple(
+        action
+        for action in TRANSITIONS.get(complaint.state, ())
+        if _blocked(complaint, action) is None
+    )
 
 
-def reported_late(complaint: Complaint) -> bool:
-    """Not reported to the heads on the day it was received (DOMAIN §2)."""
+def refusal(complaint: Complaint, action: str) -> str | None:
+    """Why `action` is not possible now, in Chinese; None when it is."""
+    if action not in TRANSITIONS.get(complaint.state, ()):
+        states = [state for state, actions in TRANSITIONS.items() if action in actions]
+        where = "、".join(f"「{state}」" for state in states) or "任何状态"
+        hint = _HINTS.get(action, "")
+        return f"现在是「{complaint.state}」，不能{action}：只有{where}的投诉可以{action}。{hint}"
+    return _blocked(complaint, action)
+
+
+def report_due(
+    complaint: Complaint, calendar: workdays.WorkCalendar, limits: Mapping[str, int]
+) -> date:
+    """The day by which the heads must have been told (day 0: the day received)."""
+    return calendar.add_working_days(
+        complaint.received_at.date(), limits["complaint.report_days"]
+    )
+
+
+def reported_late(
+    complaint: Complaint,
+    calendar: workdays.WorkCalendar | None = None,
+    limits: Mapping[str, int] | None = None,
+    today: date | None = None,
+) -> bool:
+    """Not reported to the heads in time: on the day received (DOMAIN §2), or within the
+    setting's working days when `calendar` and `limits` are given."""
+    due = complaint.received_at.date()
+    if calendar is not None and limits is not None:
+        due = report_due(complaint, calendar, limits)
     if not complaint.reports:
-        return complaint.received_at.date() < date.today()
-    return complaint.reports[0].reported_at.date() > complaint.received_at.date()
+        return (today or local_now().date()) > due
+    return min(r.reported_at for r in complaint.reports).date() > due
 
 
 # ------------------------------------------------------------------ deadlines
@@ -244,33 +330,52 @@ class Deadline:
     what: str
 
 
+def _round_start(complaint: Complaint) -> date:
+    """The day the current round began: receipt, or the latest 重新处理."""
+    if complaint.round > 1:
+        reopened = [
+            step.at for step in complaint.steps if step.action == REOPEN and step.round == complaint.round
+        ]
+        if reopened:
+            return max(reopened).date()
+    return complaint.received_at.date()
+
+
 def next_deadline(
     complaint: Complaint, calendar: workdays.WorkCalendar, limits: Mapping[str, int]
 ) -> Deadline | None:
-    """What is due next and by which day; the day of receipt is day 0 (DOMAIN §2)."""
-    received = complaint.received_at.date()
+    """What is due next and by which day; the day of receipt is day 0 (DOMAIN §2).
+
+    已登记: the report to the heads. Service complaints: the investigation starts within
+    `service_investigate_days`, a satisfactory reply within `service_reply_days` (in a later
+    round: counted from the day it was reopened). 我方原因: a solution within
+    `solution_days` of the finding. When several apply, the earliest is shown."""
     state = complaint.state
     if state == REGISTERED:
-        days = limits["complaint.report_days"]
-        return Deadline(calendar.add_working_days(received, days), "上报领导")
+        return Deadline(report_due(complaint, calendar, limits), "上报领导")
+    received = complaint.received_at.date()
+    found: list[Deadline] = []
     if complaint.is_service and state in (REPORTED, INVESTIGATING, HANDLING, REOPENED):
         if state == REPORTED:
             days = limits["complaint.service_investigate_days"]
-            return Deadline(calendar.add_working_days(received, days), "开始调查")
-        if complaint.round == 1:
-            days = limits["complaint.service_reply_days"]
-            return Deadline(calendar.add_working_days(received, days), "给客户满意答复")
+            found.append(Deadline(calendar.add_working_days(received, days), "开始调查"))
+        days = limits["complaint.service_reply_days"]
+        found.append(
+            Deadline(calendar.add_working_days(_round_start(complaint), days), "给客户满意答复")
+        )
     if (
-        state in (HANDLING, REOPENED)
+        state == HANDLING
         and complaint.cause == CAUSE_OURS
         and complaint.cause_found_at is not None
         and complaint.solution_at is None
     ):
         days = limits["complaint.solution_days"]
-        return Deadline(
-            calendar.add_working_days(complaint.cause_found_at.date(), days), "提出处理方案"
+        found.append(
+            Deadline(
+                calendar.add_working_days(complaint.cause_found_at.date(), days), "提出处理方案"
+            )
         )
-    return None
+    return min(found, key=lambda deadline: deadline.day) if found else None
 
 
 def _refresh_deadline(session: Session, complaint: Complaint) -> None:
@@ -285,7 +390,14 @@ def refresh_open_deadlines(session: Session) -> int:
     calendar = workdays.load_calendar(session)
     limits = settings.values(session)
     changed = 0
-    for complaint in session.scalars(select(Complaint).where(Complaint.state != CLOSED)):
+    query = (
+        select(Complaint)
+        .where(Complaint.state.in_(OPEN_STATES))
+        .options(lazyload(Complaint.steps), lazyload(Complaint.reports))
+    )
+    with session.no_autoflush:
+        complaints = list(session.scalars(query))
+    for complaint in complaints:
         found = next_deadline(complaint, calendar, limits)
         day, what = (found.day, found.what) if found else (None, None)
         if (complaint.due_on, complaint.due_what) != (day, what):
@@ -295,19 +407,42 @@ def refresh_open_deadlines(session: Session) -> int:
 
 
 def working_days_left(calendar: workdays.WorkCalendar, due: date, today: date) -> int:
-    """Working days from today to the deadline: 0 due today, negative when overdue."""
+    """Working days from today to the deadline: 0 due today, negative when overdue (at
+    least −1 once the day has passed, also over a weekend)."""
+    if due < today:
+        return -max(1, calendar.working_days_between(due, today))
     return calendar.working_days_between(today, due)
+
+
+def deadline_phrase(left: int) -> str:
+    """还剩 2 个工作日 / 今天到期 / 逾期 3 个工作日."""
+    if left > 0:
+        return f"还剩 {left} 个工作日"
+    if left == 0:
+        return "今天到期"
+    return f"逾期 {-left} 个工作日"
 
 
 # ------------------------------------------------------------------ writing
 
+P = ParamSpec("P")
+R = TypeVar("R")
 
-def _commit(session: Session) -> None:
-    try:
-        session.commit()
-    except StaleDataError:
-        session.rollback()
-        raise Conflict("这条投诉刚被别人修改过。请关闭后重新打开，再继续办理。") from None
+
+def _guarded(func: Callable[P, R]) -> Callable[P, R]:
+    """A concurrent change found while writing (the version counter) is a Conflict."""
+
+    @functools.wraps(func)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return func(*args, **kwargs)
+        except StaleDataError:
+            session = args[0] if args else kwargs["session"]
+            assert isinstance(session, Session)
+            session.rollback()
+            raise Conflict(STALE_MESSAGE) from None
+
+    return wrapper
 
 
 def _step(
@@ -347,23 +482,51 @@ def _begin(
 ) -> Complaint:
     complaint = get_complaint(session, actor, complaint_id, "edit")
     if expected_version is not None and complaint.version != expected_version:
-        raise Conflict("这条投诉刚被别人修改过。请关闭后重新打开，再继续办理。")
-    if action not in allowed_actions(complaint):
-        raise ValidationError(
-            f"现在是「{complaint.state}」，不能{action}：{_NOT_YET[action]}", field="state"
-        )
+        raise Conflict(STALE_MESSAGE)
+    reason = refusal(complaint, action)
+    if reason:
+        raise ValidationError(reason, field="state")
     return complaint
 
 
-def _text(value: object, label: str, field: str, required: bool = False) -> str:
+def _text(value: object, label: str, field: str, required: bool = False, limit: int = MAX_TEXT) -> str:
     text = str(value or "").strip()
     if required and not text:
         raise ValidationError(f"{label}：必须填写。", field=field)
-    if len(text) > MAX_TEXT:
-        raise ValidationError(f"{label}：最多 {MAX_TEXT} 个字。", field=field)
+    if len(text) > limit:
+        raise ValidationError(f"{label}：最多 {limit} 个字（现有 {len(text)} 个）。", field=field)
     return text
 
 
+def _moment(
+    value: object,
+    label: str,
+    field: str,
+    earliest: datetime | None,
+    earliest_label: str,
+    required: bool = False,
+) -> datetime:
+    """A moment the user gave (now when left empty, unless required), checked for sense."""
+    try:
+        moment = parse_datetime(value)
+    except ParseError as error:
+        raise ValidationError(f"{label}：{error}", field=field) from None
+    if moment is None:
+        if required:
+            raise ValidationError(f"{label}：必须填写。", field=field)
+        moment = local_now()
+        if earliest is not None and moment < earliest:
+            moment = earliest  # the receipt was typed a little ahead of this PC's clock
+    if not _not_ahead(moment):
+        raise ValidationError(f"{label}不能晚于现在。", field=field)
+    if earliest is not None and moment < earliest:
+        raise ValidationError(
+            f"{label}不能早于{earliest_label}（{earliest:%Y-%m-%d %H:%M}）。", field=field
+        )
+    return moment
+
+
+@_guarded
 def register(
     session: Session, actor: User, values: Mapping[str, object], commit: bool = True
 ) -> Complaint:
@@ -373,18 +536,21 @@ def register(
     rights.require(session, actor, "complaints", "create")
     values = {"received_at": local_now(), "channel": "电话", **values}
     clean, problems = _clean(session, values)
-    problems += _required(clean, None)
+    problems += _required(clean, None, problems)
+    received = clean.get("received_at")
+    if isinstance(received, datetime) and not _not_ahead(received):
+        problems.append(FieldProblem("received_at", "受理时间：不能晚于现在。"))
     if problems:
         raise ValidationError(problems)
     customer = session.get(Customer, clean["customer_id"])
     assert customer is not None
     if not access.owner_in_reach(session, actor, "complaints", "create", customer.owner_id):
         raise PermissionDenied(f"客户「{customer.name}」不归您或您的部门负责，不能为其登记投诉。")
-    received: datetime = clean["received_at"]  # type: ignore[assignment]
+    assert isinstance(received, datetime)
     year = received.year
     number = f"TS{year}-{take_numbers(session, f'{SERIES}-{year}'):04d}"
     complaint = Complaint(
-        number=number, received_by_id=actor.id, state=REGISTERED, round=1, escalation="受理人"
+        number=number, received_by_id=actor.id, state=REGISTERED, round=1, escalation=ESCALATION[0]
     )
     for key, value in clean.items():
         setattr(complaint, key, value)
@@ -404,10 +570,11 @@ def register(
             field="质量事故", new=complaint.accident,
         )  # fmt: skip
     if commit:
-        _commit(session)
+        session.commit()
     return complaint
 
 
+@_guarded
 def update(
     session: Session,
     actor: User,
@@ -415,30 +582,60 @@ def update(
     values: Mapping[str, object],
     expected_version: int | None = None,
 ) -> Complaint:
-    """Correct the record's fields; each change is kept in the audit log."""
+    """Correct the record's fields; each change is kept in the audit log. Nothing changed:
+    nothing written."""
     complaint = get_complaint(session, actor, complaint_id, "edit")
     if expected_version is not None and complaint.version != expected_version:
-        raise Conflict("这条投诉刚被别人修改过。请关闭后重新打开，再继续办理。")
+        raise Conflict(STALE_MESSAGE)
     if complaint.state == CLOSED:
         raise ValidationError("已结案的投诉不能修改；如需再处理，请先「重新处理」。")
-    clean, problems = _clean(session, values)
-    problems += _required(clean, complaint)
+    clean, problems = _clean(session, values, complaint)
+    problems += _required(clean, complaint, problems)
+    problems += _received_problems(complaint, clean.get("received_at"))
     if problems:
         raise ValidationError(problems)
-    for key, value in clean.items():
-        old = getattr(complaint, key)
-        if old != value:
-            audit.record(
-                session, actor, audit.EDIT, "complaint", complaint.id, _label(complaint),
-                field=FIELDS_BY_KEY[key].label, old=_shown(session, key, old),
-                new=_shown(session, key, value),
-            )  # fmt: skip
-            setattr(complaint, key, value)
+    changes = {key: value for key, value in clean.items() if getattr(complaint, key) != value}
+    new_customer = changes.get("customer_id")
+    if new_customer is not None:
+        customer = session.get(Customer, new_customer)
+        assert customer is not None
+        if not access.owner_in_reach(session, actor, "complaints", "edit", customer.owner_id):
+            raise PermissionDenied(
+                f"客户「{customer.name}」不归您或您的部门负责，不能把投诉改到这个客户名下。"
+            )
+    if not changes:
+        return complaint
+    for key, value in changes.items():
+        audit.record(
+            session, actor, audit.EDIT, "complaint", complaint.id, _label(complaint),
+            field=FIELDS_BY_KEY[key].label, old=_shown(session, key, getattr(complaint, key)),
+            new=_shown(session, key, value),
+        )  # fmt: skip
+        setattr(complaint, key, value)
     complaint.is_service = complaint.category in SERVICE_CATEGORIES
     complaint.updated_at = local_now()
     _refresh_deadline(session, complaint)
-    _commit(session)
+    session.commit()
     return complaint
+
+
+def _received_problems(complaint: Complaint, received: object) -> list[FieldProblem]:
+    """A corrected 受理时间 keeps the number's year and stays before the first report."""
+    if not isinstance(received, datetime) or received == complaint.received_at:
+        return []
+    if received.year != complaint.received_at.year:
+        return [
+            FieldProblem(
+                "received_at",
+                f"受理时间：不能改到 {received.year} 年，投诉编号 {complaint.number} "
+                f"按受理年份 {complaint.received_at.year} 编排。",
+            )
+        ]
+    if not _not_ahead(received):
+        return [FieldProblem("received_at", "受理时间：不能晚于现在。")]
+    if complaint.reports and received > min(r.reported_at for r in complaint.reports):
+        return [FieldProblem("received_at", "受理时间：不能晚于上报时间。")]
+    return []
 
 
 def _shown(session: Session, key: str, value: object) -> str | None:
@@ -455,6 +652,7 @@ def _shown(session: Session, key: str, value: object) -> str | None:
     return str(value)
 
 
+@_guarded
 def report(
     session: Session,
     actor: User,
@@ -463,33 +661,38 @@ def report(
     reported_at: object = None,
     expected_version: int | None = None,
 ) -> Complaint:
-    """上报: to whom (市场营销部负责人, 质检部负责人, the responsible department) and how."""
+    """上报: to whom (市场营销部负责人, 质检部负责人, the responsible department), how and
+    when (empty: now). Late reports (after the day received) are marked in the step."""
     complaint = _begin(session, actor, complaint_id, REPORT, expected_version)
-    if not recipients:
-        raise ValidationError("请至少填写一位上报对象。", field="recipients")
-    try:
-        moment = parse_datetime(reported_at) or local_now()
-    except ParseError as error:
-        raise ValidationError(f"上报时间：{error}", field="reported_at") from None
-    if moment < complaint.received_at:
-        raise ValidationError("上报时间不能早于受理时间。", field="reported_at")
+    cleaned: list[tuple[str, str]] = []
     for recipient, way in recipients:
-        recipient = _text(recipient, "上报对象", "recipients", required=True)[:80]
+        name = _text(recipient, "上报对象", "recipients", limit=80)
+        if not name and not way:
+            continue  # an empty line of the form
+        if not name:
+            raise ValidationError("上报对象：请填写上报给谁。", field="recipients")
         if way not in REPORT_WAYS:
-            raise ValidationError(f"上报方式应为：{'、'.join(REPORT_WAYS)}。", field="recipients")
-        complaint.reports.append(
-            ComplaintReport(
-                recipient=recipient, way=way, reported_at=moment, reported_by_id=actor.id
+            raise ValidationError(
+                f"上报方式（{name}）应为：{'、'.join(REPORT_WAYS)}。", field="recipients"
             )
+        cleaned.append((name, way))
+    if not cleaned:
+        raise ValidationError("请至少填写一位上报对象。", field="recipients")
+    moment = _moment(reported_at, "上报时间", "reported_at", complaint.received_at, "受理时间")
+    for name, way in cleaned:
+        complaint.reports.append(
+            ComplaintReport(recipient=name, way=way, reported_at=moment, reported_by_id=actor.id)
         )
-    note = "；".join(f"{r}（{w}）" for r, w in recipients)
-    if moment.date() > complaint.received_at.date():
-        note += "；未在受理当日上报"
+    note = "；".join(f"{r}（{w}）" for r, w in cleaned) + f"；{moment:%Y-%m-%d %H:%M}"
+    due = report_due(complaint, workdays.load_calendar(session), settings.values(session))
+    if moment.date() > due:
+        note += "；未在受理当日上报" if due == complaint.received_at.date() else "；超过上报期限"
     _step(session, actor, complaint, REPORT, REPORTED, note)
-    _commit(session)
+    session.commit()
     return complaint
 
 
+@_guarded
 def site_check(
     session: Session,
     actor: User,
@@ -503,23 +706,27 @@ def site_check(
 ) -> Complaint:
     """现场核实: who went, when they arrived, what they found and who confirmed it."""
     complaint = _begin(session, actor, complaint_id, SITE_CHECK, expected_version)
-    checker = _text(checker, "核实人", "site_checker", required=True)[:80]
-    try:
-        arrived = parse_datetime(arrived_at)
-    except ParseError as error:
-        raise ValidationError(f"到达时间：{error}", field="site_arrived_at") from None
-    if arrived is None:
-        raise ValidationError("到达时间：必须填写。", field="site_arrived_at")
+    checker = _text(checker, "核实人", "site_checker", required=True, limit=80)
+    arrived = _moment(
+        arrived_at, "到达时间", "site_arrived_at", complaint.received_at, "受理时间", True
+    )
     findings = _text(findings, "核实情况", "findings", required=True)
     complaint.site_checker, complaint.site_arrived_at = checker, arrived
     complaint.findings = findings
     complaint.customer_confirmed, complaint.qc_confirmed = customer_confirmed, qc_confirmed
     to_state = INVESTIGATING if complaint.state == REPORTED else complaint.state
-    _step(session, actor, complaint, SITE_CHECK, to_state, f"{checker} {arrived:%m-%d %H:%M} 到达")
-    _commit(session)
+    confirmed = "、".join(
+        who for who, yes in (("客户", customer_confirmed), ("质检部", qc_confirmed)) if yes
+    )
+    note = f"{checker} {arrived:%Y-%m-%d %H:%M} 到达：{findings}"
+    if confirmed:
+        note += f"（{confirmed}已确认）"
+    _step(session, actor, complaint, SITE_CHECK, to_state, note)
+    session.commit()
     return complaint
 
 
+@_guarded
 def find_cause(
     session: Session,
     actor: User,
@@ -529,111 +736,127 @@ def find_cause(
     responsible_person: str | None = None,
     explanation: str | None = None,
     expected_version: int | None = None,
+    found_at: object = None,
 ) -> Complaint:
-    """认定原因: 我方原因 starts the 3-working-day clock for a solution; 非我方原因 needs the
-    explanation given to the customer; 投诉不成立 ends the handling (已处理)."""
+    """认定原因 (confirmed `found_at`, default now): 我方原因 starts the clock for a solution
+    and needs the responsible department (given here or already on the record); 非我方原因
+    needs the explanation given to the customer; 投诉不成立 ends the handling (已处理)."""
     complaint = _begin(session, actor, complaint_id, FIND_CAUSE, expected_version)
     if cause not in CAUSES:
         raise ValidationError(f"原因应为：{'、'.join(CAUSES)}。", field="cause")
     explanation = _text(explanation, "说明", "explanation", required=cause != CAUSE_OURS)
-    if cause == CAUSE_OURS and responsible_department_id is None:
+    department_id = responsible_department_id or complaint.responsible_department_id
+    if cause == CAUSE_OURS and department_id is None:
         raise ValidationError("我方原因须指定责任部门。", field="responsible_department_id")
-    if (
-        responsible_department_id is not None
-        and session.get(Department, responsible_department_id) is None
-    ):
+    if department_id is not None and session.get(Department, department_id) is None:
         raise ValidationError("所选责任部门已不存在。", field="responsible_department_id")
-    complaint.cause, complaint.cause_found_at = cause, local_now()
+    person = _text(responsible_person, "责任人", "responsible_person", limit=40)
+    moment = _moment(found_at, "认定时间", "found_at", complaint.received_at, "受理时间")
+    complaint.cause, complaint.cause_found_at = cause, moment
     complaint.explanation = explanation or None
-    complaint.responsible_department_id = responsible_department_id
-    complaint.responsible_person = (
-        _text(responsible_person, "责任人", "responsible_person")[:40] or None
-    )
+    complaint.responsible_department_id = department_id
+    if person:
+        complaint.responsible_person = person
     complaint.solution_at = None  # a new finding needs a new solution
     if cause == CAUSE_UNFOUNDED:
-        complaint.handled_at = local_now()
+        complaint.handled_at = moment
         complaint.result = explanation
         to_state = HANDLED
     else:
         to_state = HANDLING
-    _step(
-        session,
-        actor,
-        complaint,
-        FIND_CAUSE,
-        to_state,
-        cause + (f"：{explanation}" if explanation else ""),
-    )
-    _commit(session)
+    note = cause + (f"：{explanation}" if explanation else "")
+    if department_id is not None:
+        department = session.get(Department, department_id)
+        note += f"；责任部门 {department.name if department else department_id}"
+    if person:
+        note += f"；责任人 {person}"
+    _step(session, actor, complaint, FIND_CAUSE, to_state, note)
+    session.commit()
     return complaint
 
 
+@_guarded
 def propose_solution(
     session: Session,
     actor: User,
     complaint_id: int,
     solution: str,
     expected_version: int | None = None,
+    proposed_at: object = None,
 ) -> Complaint:
-    """提出方案 (质检部 and the responsible department)."""
+    """提出方案 (质检部 and the responsible department), at `proposed_at` (default now)."""
     complaint = _begin(session, actor, complaint_id, PROPOSE, expected_version)
-    if complaint.cause is None or complaint.state == REOPENED and complaint.cause_found_at is None:
-        raise ValidationError(_NOT_YET[PROPOSE], field="state")
-    complaint.solution = _text(solution, "处理方案", "solution", required=True)
-    complaint.solution_at = local_now()
-    to_state = HANDLING
-    _step(session, actor, complaint, PROPOSE, to_state, complaint.solution[:200])
-    _commit(session)
+    text = _text(solution, "处理方案", "solution", required=True)
+    assert complaint.cause_found_at is not None
+    moment = _moment(proposed_at, "提出时间", "proposed_at", complaint.cause_found_at, "认定时间")
+    complaint.solution, complaint.solution_at = text, moment
+    _step(session, actor, complaint, PROPOSE, HANDLING, text)
+    session.commit()
     return complaint
 
 
+@_guarded
 def finish(
     session: Session,
     actor: User,
     complaint_id: int,
     result: str,
     expected_version: int | None = None,
+    handled_at: object = None,
 ) -> Complaint:
-    """处理完毕: the result, filed by the 客服 (备案)."""
+    """处理完毕 at `handled_at` (default now): the result, filed by the 客服 (备案)."""
     complaint = _begin(session, actor, complaint_id, FINISH, expected_version)
-    if complaint.cause is None:
-        raise ValidationError(_NOT_YET[FINISH], field="state")
-    if complaint.cause == CAUSE_OURS and complaint.solution_at is None:
-        raise ValidationError("我方原因的投诉须先提出处理方案，才能处理完毕。", field="state")
-    complaint.result = _text(result, "处理结果", "result", required=True)
-    complaint.handled_at = local_now()
-    _step(session, actor, complaint, FINISH, HANDLED, complaint.result[:200])
-    _commit(session)
+    text = _text(result, "处理结果", "result", required=True)
+    earliest = complaint.solution_at or complaint.cause_found_at
+    moment = _moment(handled_at, "完成时间", "handled_at", earliest, "此前一步的时间")
+    complaint.result, complaint.handled_at = text, moment
+    _step(session, actor, complaint, FINISH, HANDLED, text)
+    session.commit()
     return complaint
 
 
+@_guarded
 def revisited(
     session: Session, actor: User, complaint: Complaint, satisfaction: str, revisit_label: str
 ) -> None:
-    """The complaint's revisit was recorded (services.revisits calls this; it commits).
+    """The complaint's revisit was recorded (services.revisits calls this inside its own
+    unit of work, checks its own rights, and commits both).
 
-    Satisfied → 已回访. Not satisfied → 重新处理: a new round, escalated one level
-    (受理人 → 部门负责人 → 分管副总 → 总经理, 002 L390–400)."""
-    if REVISIT not in allowed_actions(complaint):
+    Satisfied (很满意/满意/基本满意) → 已回访. Not satisfied → 重新处理: a new round, escalated
+    one level (受理人 → 部门负责人 → 分管副总 → 总经理, 002 L390–400)."""
+    reason = refusal(complaint, REVISIT)
+    if reason:
+        raise ValidationError(f"投诉 {complaint.number}：{reason}", field="complaint_id")
+    if satisfaction not in SATISFACTION_LEVELS:
         raise ValidationError(
-            f"投诉 {complaint.number} 现在是「{complaint.state}」：{_NOT_YET[REVISIT]}",
-            field="complaint_id",
+            f"满意程度应为：{'、'.join(SATISFACTION_LEVELS)}。", field="satisfaction"
         )
+    note = f"{revisit_label}：客户{satisfaction}".lstrip("：")
     if satisfaction in UNSATISFIED:
-        _reopen(session, actor, complaint, f"{revisit_label}：客户{satisfaction}")
+        _reopen(session, actor, complaint, note)
     else:
-        _step(session, actor, complaint, REVISIT, REVISITED, f"{revisit_label}：客户{satisfaction}")
+        _step(session, actor, complaint, REVISIT, REVISITED, note)
 
 
 def _reopen(session: Session, actor: User, complaint: Complaint, note: str) -> None:
     level = ESCALATION.index(complaint.escalation) if complaint.escalation in ESCALATION else 0
+    old_level = complaint.escalation
     complaint.escalation = ESCALATION[min(level + 1, len(ESCALATION) - 1)]
     complaint.round += 1
     complaint.cause = complaint.cause_found_at = complaint.solution_at = None
     complaint.handled_at = complaint.closed_at = None
-    _step(session, actor, complaint, REOPEN, REOPENED, f"{note}；升级至{complaint.escalation}")
+    if complaint.escalation != old_level:
+        audit.record(
+            session, actor, audit.EDIT, "complaint", complaint.id, _label(complaint),
+            field="升级", old=old_level, new=complaint.escalation,
+        )  # fmt: skip
+    _step(
+        session, actor, complaint, REOPEN, REOPENED,
+        f"{note}；第 {complaint.round} 轮，升级至{complaint.escalation}",
+    )  # fmt: skip
 
 
+@_guarded
 def reopen(
     session: Session,
     actor: User,
@@ -644,10 +867,11 @@ def reopen(
     """重新处理 by hand (the customer came back): a new round, one escalation level up."""
     complaint = _begin(session, actor, complaint_id, REOPEN, expected_version)
     _reopen(session, actor, complaint, _text(reason, "原因", "reason", required=True))
-    _commit(session)
+    session.commit()
     return complaint
 
 
+@_guarded
 def close(
     session: Session,
     actor: User,
@@ -657,9 +881,10 @@ def close(
 ) -> Complaint:
     """结案, after a satisfied revisit."""
     complaint = _begin(session, actor, complaint_id, CLOSE, expected_version)
+    text = _text(note, "结案说明", "note")
     complaint.closed_at = local_now()
-    _step(session, actor, complaint, CLOSE, CLOSED, _text(note, "结案说明", "note"))
-    _commit(session)
+    _step(session, actor, complaint, CLOSE, CLOSED, text)
+    session.commit()
     return complaint
 
 

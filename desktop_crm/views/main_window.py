@@ -29,8 +29,10 @@ from .customers.customer_page import CustomerPage
 from .customers.import_dialog import import_customers
 from .list_export import ask_xlsx_path, export_in_background
 from .pdf_preview import PdfPreviewDialog
+from .revisits.revisit_page import RevisitPage
 from .service_call import FAILED, run_service
 from .sign_in_dialog import quiet
+from .today_page import TodayPage
 from .workers import run_job
 
 
@@ -47,13 +49,24 @@ class MainWindow(QMainWindow):
         self.customers.sig_open_customer.connect(self.open_customer)
         self._open_cards: list[QWidget] = []
 
+        self.today = TodayPage(context)
+        self.today.sig_open_complaint.connect(self.open_complaint)
+        self.today.sig_open_revisit_plan.connect(self.open_revisit_plan)
+        self.today.sig_open_customer.connect(self.open_customer)
+        self.revisits = RevisitPage(context)
+        self.revisits.sig_open_customer.connect(self.open_customer)
+        self.approvals = ApprovalsPage(context)
+        self.audit = AuditPage(context)
+
         self.navigation = QListWidget(objectName="navigation")
         self.pages = QStackedWidget(objectName="pages")
-        self._add_area(self.tr("客户档案"), self.customers)
-        self.approvals = ApprovalsPage(context)
-        self._add_area(self.tr("审批"), self.approvals)
-        self.audit = AuditPage(context)
-        self._add_area(self.tr("审计日志"), self.audit)
+        # Each area with the right that opens it (None: everyone).
+        self._areas: list[tuple[QWidget, str | None]] = []
+        self._add_area(self.tr("今日待办"), self.today, None)
+        self._add_area(self.tr("客户档案"), self.customers, "customers")
+        self._add_area(self.tr("回访"), self.revisits, "revisits")
+        self._add_area(self.tr("审批"), self.approvals, None)
+        self._add_area(self.tr("审计日志"), self.audit, "audit")
         self.audit_item = self.navigation.item(self.navigation.count() - 1)
         self.navigation.setFixedWidth(
             self.navigation.fontMetrics().horizontalAdvance("客户档案管理") + 32
@@ -78,12 +91,16 @@ class MainWindow(QMainWindow):
         page = self.pages.widget(row)
         if page is self.audit:
             self.audit.apply()
-        elif page is self.approvals:
-            self.approvals.refresh()
+        elif page in (self.approvals, self.today):
+            page.refresh()
 
-    def _add_area(self, title: str, page: QWidget) -> None:
+    def _add_area(self, title: str, page: QWidget, area: str | None) -> None:
         self.navigation.addItem(title)
         self.pages.addWidget(page)
+        self._areas.append((page, area))
+
+    def show_area(self, page: QWidget) -> None:
+        self.navigation.setCurrentRow(self.pages.indexOf(page))
 
     def _action(
         self,
@@ -226,13 +243,16 @@ class MainWindow(QMainWindow):
             user = self._context.actor(session)
             name, login = user.name, user.login
             in_use = accounts.passwords_in_use(session)
-            may_audit = rights.may(session, user, "audit", "view")
             allowed = [rights.may(session, user, area, act) for _, area, act in self._guarded]
+            areas = [
+                area is None or rights.may(session, user, area, "view") for _, area in self._areas
+            ]
         for (action, _, _), may in zip(self._guarded, allowed, strict=True):
             action.setVisible(may)
             action.setEnabled(may)
-        self.audit_item.setHidden(not may_audit)
-        if not may_audit and self.pages.currentWidget() is self.audit:
+        for row, shown in enumerate(areas):
+            self.navigation.item(row).setHidden(not shown)
+        if not areas[self.navigation.currentRow()]:
             self.navigation.setCurrentRow(0)
         self.user_label.setText(self.tr("当前用户：") + name)
         self.user_label.setToolTip(self.tr("登录名：") + login if login else "")
@@ -269,6 +289,26 @@ class MainWindow(QMainWindow):
         self._open_cards.append(dialog)
         dialog.show()
         dialog.raise_()
+
+    def open_complaint(self, complaint_id: int | None, customer_id: int | None = None) -> None:
+        from .complaints.complaint_dialog import ComplaintDialog
+
+        dialog = ComplaintDialog(
+            self._context, complaint_id=complaint_id, customer_id=customer_id, parent=self
+        )
+        dialog.finished.connect(lambda _result, d=dialog: self._forget(d))
+        self._open_cards.append(dialog)
+        dialog.show()
+        dialog.raise_()
+
+    def open_revisit_plan(self, plan_id: int) -> None:
+        """记录回访 for a planned visit (from 今日待办)."""
+        from .revisits.revisit_dialog import RevisitDialog
+
+        dialog = RevisitDialog(self._context, plan_id=plan_id, parent=self)
+        dialog.exec()
+        dialog.deleteLater()
+        self.today.refresh()
 
     def _forget(self, dialog: QWidget) -> None:
         if dialog in self._open_cards:

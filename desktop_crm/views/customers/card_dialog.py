@@ -49,6 +49,7 @@ from desktop_crm.views.customers.card_fields import FieldEditor, add_field_tabs
 from desktop_crm.views.customers.card_followups import FollowupsTab
 from desktop_crm.views.customers.card_history import HistoryTab
 from desktop_crm.views.customers.card_purchases import PurchasesTab
+from desktop_crm.views.customers.card_timeline import TimelineTab
 from desktop_crm.views.customers.card_widgets import (
     ERROR_COLOR,
     HELP_COLOR,
@@ -172,6 +173,8 @@ class CustomerCardDialog(QDialog):
         self.purchases_tab = PurchasesTab(self.context)
         self.attachments_tab = AttachmentsTab(self.context)
         self.history_tab = HistoryTab(self.context)
+        self.timeline_tab = TimelineTab(self.context)
+        self.timeline_tab.sig_open.connect(self._open_record)
         self.contacts_tab_index = self.tabs.addTab(self.contacts_tab, self.tr("联系人"))
         self.followups_tab_index = self.tabs.addTab(
             self._saved_only(self.followups_tab, "followup"), self.tr("跟进记录")
@@ -181,6 +184,9 @@ class CustomerCardDialog(QDialog):
         )
         self.attachments_tab_index = self.tabs.addTab(
             self._saved_only(self.attachments_tab, "attachment"), self.tr("附件")
+        )
+        self.timeline_tab_index = self.tabs.addTab(
+            self._saved_only(self.timeline_tab, "timeline"), self.tr("投诉与回访")
         )
         self.history_tab_index = self.tabs.addTab(self.history_tab, self.tr("变更记录"))
         for tab in (self.followups_tab, self.purchases_tab, self.attachments_tab):
@@ -304,6 +310,7 @@ class CustomerCardDialog(QDialog):
         for tab in (self.followups_tab, self.purchases_tab, self.attachments_tab, self.history_tab):
             if not tab.load(self.customer_id):
                 return  # one message is enough: the other lists would fail alike
+        self.timeline_tab.set_customer(self.customer_id)
 
     def _tab_saved_something(self, status: str) -> None:
         """A tab wrote to the store at once: its history shows it, the lists hear of it."""
@@ -323,6 +330,7 @@ class CustomerCardDialog(QDialog):
             self.followups_tab_index,
             self.purchases_tab_index,
             self.attachments_tab_index,
+            self.timeline_tab_index,
         ):
             stack = self.tabs.widget(index)
             assert isinstance(stack, QStackedWidget)
@@ -528,6 +536,20 @@ class CustomerCardDialog(QDialog):
         super().reject()
 
     # ================================================================= printing
+
+    def _open_record(self, kind: str, record_id: int) -> None:
+        """A line of the timeline: the complaint or the revisit it names."""
+        if kind == "complaint":
+            from desktop_crm.views.complaints.complaint_dialog import ComplaintDialog
+
+            dialog: QDialog = ComplaintDialog(self.context, complaint_id=record_id, parent=self)
+        else:
+            from desktop_crm.views.revisits.revisit_dialog import RevisitDialog
+
+            dialog = RevisitDialog(self.context, revisit_id=record_id, parent=self)
+        dialog.exec()
+        dialog.deleteLater()
+        self.timeline_tab.refresh()
 
     def _request(self, kind: str) -> None:
         """礼品登记 / 客户优惠申请表 for this customer, sent for approval."""

@@ -1,0 +1,591 @@
+"""客户回访记录表: the form that records one revisit — of a complaint, for a plan, or of a
+customer — and shows a saved one read-only.
+
+Saving is one service call (services.revisits.record_revisit): the record, the complaint's
+next state, a complaint registered from a problem found, the plan done and the next one
+planned go together or not at all. A refusal is shown beside its field; nothing typed is lost.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import QDate, Qt, QTimer
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QRadioButton,
+    QScrollArea,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy.orm import Session
+
+from desktop_crm.formatting import text_of
+from desktop_crm.models import User
+from desktop_crm.services import complaints, revisits, staff
+from desktop_crm.services.customer_list import customer_query
+from desktop_crm.services.errors import ValidationError
+from desktop_crm.views.context import AppContext
+from desktop_crm.views.customers.card_widgets import (
+    ERROR_COLOR,
+    HELP_COLOR,
+    error_label,
+    plain_button,
+    tr_data,
+)
+from desktop_crm.views.service_call import FAILED, run_service
+from desktop_crm.views.widgets import DATE_FORMAT, ChoiceCombo, OptionalDateEdit, StaffCombo
+
+SEARCH_DELAY_MS = 200
+TEXT_LINES = 3
+# Form fields a refusal can name; the others (plan, complaint, rights) go to the top line.
+FORM_FIELDS = (
+    "customer_id",
+    "kind",
+    "visited_on",
+    "method",
+    "staff_id",
+    "contact_name",
+    "discussion",
+    "needs",
+    "satisfaction",
+    "problems",
+    "complaint_category",
+    "next_visit_on",
+)
+
+
+def _qdate(day: date) -> QDate:
+    return QDate(day.year, day.month, day.day)
+
+
+def _pydate(value: QDate) -> date:
+    return date(value.year(), value.month(), value.day())
+
+
+class RevisitDialog(QDialog):
+    """Record a revisit (complaint_id, customer_id or plan_id says of what), or show a saved
+    one read-only (revisit_id). After a save `saved_id`, `saved_number` and `outcome` (what
+    happened to the complaint, in words) tell the caller what was done."""
+
+    def __init__(
+        self,
+        context: AppContext,
+        complaint_id: int | None = None,
+        customer_id: int | None = None,
+        plan_id: int | None = None,
+        parent: QWidget | None = None,
+        revisit_id: int | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("revisitDialog")
+        self.context = context
+        self._complaint_id = complaint_id
+        self._customer_id = customer_id
+        self._plan_id = plan_id
+        self.read_only = revisit_id is not None
+        self.saved_id: int | None = None
+        self.saved_number: str | None = None
+        self.outcome = ""
+        self.errors: dict[str, QLabel] = {}
+        self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
+        self._search_timer.timeout.connect(self._find_customers)
+
+        self._build()
+        loaded = self._load_record(revisit_id) if revisit_id is not None else self._load_new()
+        if not loaded:
+            self.save_button.setEnabled(False)
+            QTimer.singleShot(0, self.reject)
+        self.resize(720, 760)
+
+    # ================================================================= building
+
+    def _build(self) -> None:
+        self.header = QLabel(self)
+        self.header.setObjectName("revisitHeader")
+        font = self.header.font()
+        font.setBold(True)
+        self.header.setFont(font)
+        self.header.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.summary = error_label(self, "revisitErrors")
+        self.summary.setStyleSheet(
+            f"color: {ERROR_COLOR}; background: #fdedec; border: 1px solid #f5b7b1;"
+            " padding: 6px; border-radius: 3px;"
+        )
+
+        # The customer, picked here only when the dialog was opened without one.
+        self.customer_box = QWidget(self)
+        self.customer_search = QLineEdit(self.customer_box)
+        self.customer_search.setObjectName("revisitCustomerSearch")
+        self.customer_search.setPlaceholderText(self.tr("输入客户名称、拼音或电话查找"))
+        self.customer_search.setClearButtonEnabled(True)
+        self.customer_search.textChanged.connect(lambda _text: self._search_timer.start())
+        self.customer_choice = QComboBox(self.customer_box)
+        self.customer_choice.setObjectName("revisitCustomerChoice")
+        self.customer_choice.setMinimumContentsLength(24)
+        picker = QHBoxLayout(self.customer_box)
+        picker.setContentsMargins(0, 0, 0, 0)
+        picker.addWidget(self.customer_search, 1)
+        picker.addWidget(self.customer_choice, 2)
+
+        self.complaint_box = self._build_complaint_box()
+        form_box = self._build_form()
+
+        self.save_button = plain_button(self, self.tr("保存"), "revisitSave")
+        self.save_button.setDefault(False)
+        self.save_button.clicked.connect(self.save)
+        self.close_button = plain_button(self, self.tr("取消"), "revisitCancel")
+        self.close_button.clicked.connect(self.reject)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.save_button)
+        buttons.addWidget(self.close_button)
+
+        body = QWidget(self)
+        inner = QVBoxLayout(body)
+        inner.setContentsMargins(0, 0, 0, 0)
+        inner.addWidget(self.customer_box)
+        inner.addWidget(self._error("customer_id", body))
+        inner.addWidget(self.complaint_box)
+        inner.addWidget(form_box)
+        inner.addStretch(1)
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setWidget(body)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.header)
+        layout.addWidget(self.summary)
+        layout.addWidget(scroll, 1)
+        layout.addLayout(buttons)
+
+    def _build_complaint_box(self) -> QGroupBox:
+        box = QGroupBox(self.tr("所回访的投诉"), self)
+        box.setObjectName("revisitComplaint")
+        self.complaint_labels: dict[str, QLabel] = {}
+        form = QFormLayout(box)
+        for key, title in (
+            ("number", self.tr("投诉编号")),
+            ("state", self.tr("当前状态")),
+            ("category", self.tr("投诉类别")),
+            ("content", self.tr("投诉内容")),
+            ("result", self.tr("处理结果")),
+        ):
+            label = QLabel(box)
+            label.setObjectName(f"revisitComplaint_{key}")
+            label.setWordWrap(True)
+            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            self.complaint_labels[key] = label
+            form.addRow(title, label)
+        box.hide()
+        return box
+
+    def _build_form(self) -> QGroupBox:
+        box = QGroupBox(self.tr("回访记录"), self)
+        grid = QGridLayout(box)
+        row = 0
+
+        self.kind_combo = QComboBox(box)
+        self.kind_combo.setObjectName("revisitKind")
+        self.visited_on = QDateEdit(QDate.currentDate(), box)
+        self.visited_on.setObjectName("revisitDate")
+        self.visited_on.setDisplayFormat(DATE_FORMAT)
+        self.visited_on.setCalendarPopup(True)
+        self.visited_on.setMaximumDate(QDate.currentDate())
+        grid.addWidget(QLabel(self.tr("回访类型"), box), row, 0)
+        grid.addWidget(self.kind_combo, row, 1)
+        grid.addWidget(QLabel(self.tr("回访日期"), box), row, 2)
+        grid.addWidget(self.visited_on, row, 3)
+        row = self._error_row(grid, row + 1, ("kind", "visited_on"), box)
+
+        self.method_combo = QComboBox(box)
+        self.method_combo.setObjectName("revisitMethod")
+        self.method_combo.addItem("", None)
+        for method in revisits.METHODS:
+            self.method_combo.addItem(tr_data(method), method)
+        self.staff_combo = StaffCombo(box)
+        self.staff_combo.setObjectName("revisitStaff")
+        grid.addWidget(QLabel(self.tr("回访方式"), box), row, 0)
+        grid.addWidget(self.method_combo, row, 1)
+        grid.addWidget(QLabel(self.tr("回访人"), box), row, 2)
+        grid.addWidget(self.staff_combo, row, 3)
+        row = self._error_row(grid, row + 1, ("method", "staff_id"), box)
+
+        self.contact_edit = QLineEdit(box)
+        self.contact_edit.setObjectName("revisitContact")
+        self.contact_edit.setMaxLength(40)
+        grid.addWidget(QLabel(self.tr("客户联系人"), box), row, 0)
+        grid.addWidget(self.contact_edit, row, 1, 1, 3)
+        row = self._error_row(grid, row + 1, ("contact_name",), box)
+
+        self.discussion_edit = self._text_edit(box, "revisitDiscussion", self.tr("回访了解的情况"))
+        grid.addWidget(QLabel(self.tr("回访内容"), box), row, 0, Qt.AlignmentFlag.AlignTop)
+        grid.addWidget(self.discussion_edit, row, 1, 1, 3)
+        row = self._error_row(grid, row + 1, ("discussion",), box)
+
+        self.needs_edit = self._text_edit(box, "revisitNeeds", self.tr("客户的需求、意见和建议"))
+        grid.addWidget(QLabel(self.tr("需求与意见"), box), row, 0, Qt.AlignmentFlag.AlignTop)
+        grid.addWidget(self.needs_edit, row, 1, 1, 3)
+        row = self._error_row(grid, row + 1, ("needs",), box)
+
+        grid.addWidget(QLabel(self.tr("满意度"), box), row, 0)
+        grid.addWidget(self._build_satisfaction(box), row, 1, 1, 3)
+        row = self._error_row(grid, row + 1, ("satisfaction",), box)
+
+        self.problems_edit = self._text_edit(box, "revisitProblems", self.tr("回访中发现的问题"))
+        grid.addWidget(QLabel(self.tr("发现的问题"), box), row, 0, Qt.AlignmentFlag.AlignTop)
+        grid.addWidget(self.problems_edit, row, 1, 1, 3)
+        row = self._error_row(grid, row + 1, ("problems",), box)
+
+        self.make_complaint = QCheckBox(self.tr("据此登记新投诉"), box)
+        self.make_complaint.setObjectName("revisitMakeComplaint")
+        self.make_complaint.setToolTip(
+            self.tr("保存回访时，把上面的问题登记为该客户的一条新投诉（与回访记录一起保存）")
+        )
+        self.category_combo = ChoiceCombo(box)
+        self.category_combo.setObjectName("revisitComplaintCategory")
+        self.category_combo.setEnabled(False)
+        self.make_complaint.toggled.connect(self.category_combo.setEnabled)
+        complaint_row = QHBoxLayout()
+        complaint_row.addWidget(self.make_complaint)
+        complaint_row.addWidget(QLabel(self.tr("投诉类别"), box))
+        complaint_row.addWidget(self.category_combo)
+        complaint_row.addStretch(1)
+        grid.addLayout(complaint_row, row, 1, 1, 3)
+        row = self._error_row(grid, row + 1, ("complaint_category",), box)
+
+        self.next_visit = OptionalDateEdit(box)
+        self.next_visit.setObjectName("revisitNextDate")
+        next_hint = QLabel(self.tr("填写后自动生成下次回访计划"), box)
+        next_hint.setStyleSheet(f"color: {HELP_COLOR};")
+        grid.addWidget(QLabel(self.tr("下次回访日期"), box), row, 0)
+        grid.addWidget(self.next_visit, row, 1)
+        grid.addWidget(next_hint, row, 2, 1, 2)
+        self._error_row(grid, row + 1, ("next_visit_on",), box)
+        grid.setColumnStretch(1, 1)
+        grid.setColumnStretch(3, 1)
+        return box
+
+    def _build_satisfaction(self, parent: QWidget) -> QWidget:
+        holder = QWidget(parent)
+        holder.setObjectName("revisitSatisfaction")
+        line = QHBoxLayout(holder)
+        line.setContentsMargins(0, 0, 0, 0)
+        self.satisfaction_group = QButtonGroup(holder)
+        self.satisfaction_buttons: dict[str, QRadioButton] = {}
+        for level in revisits.SATISFACTION_LEVELS:
+            button = QRadioButton(tr_data(level), holder)
+            button.setObjectName(f"satisfaction_{level}")
+            self.satisfaction_group.addButton(button)
+            self.satisfaction_buttons[level] = button
+            line.addWidget(button)
+        self.clear_satisfaction = QToolButton(holder)
+        self.clear_satisfaction.setText(self.tr("不评"))
+        self.clear_satisfaction.setToolTip(self.tr("不记录满意度（投诉回访必须记录）"))
+        self.clear_satisfaction.setAutoRaise(True)
+        self.clear_satisfaction.clicked.connect(lambda: self.set_satisfaction(None))
+        line.addWidget(self.clear_satisfaction)
+        line.addStretch(1)
+        return holder
+
+    def _text_edit(self, parent: QWidget, name: str, placeholder: str) -> QPlainTextEdit:
+        edit = QPlainTextEdit(parent)
+        edit.setObjectName(name)
+        edit.setTabChangesFocus(True)
+        edit.setPlaceholderText(placeholder)
+        edit.setFixedHeight(edit.fontMetrics().lineSpacing() * TEXT_LINES + 14)
+        return edit
+
+    def _error(self, key: str, parent: QWidget) -> QLabel:
+        label = error_label(parent, f"revisitError_{key}")
+        self.errors[key] = label
+        return label
+
+    def _error_row(
+        self, grid: QGridLayout, row: int, keys: tuple[str, ...], parent: QWidget
+    ) -> int:
+        """Error labels under the fields of the row above; returns the next free row."""
+        for position, key in enumerate(keys):
+            column, span = (1, 3) if len(keys) == 1 else (1 + position * 2, 1)
+            grid.addWidget(self._error(key, parent), row, column, 1, span)
+        return row + 1
+
+    # ================================================================= loading
+
+    def _load_new(self) -> bool:
+        complaint_id, customer_id, plan_id = self._complaint_id, self._customer_id, self._plan_id
+
+        def read(session: Session, actor: User) -> tuple[dict[str, Any], list, list[str], int]:
+            data = revisits.revisit_form_data(session, actor, complaint_id, customer_id, plan_id)
+            people = [(u.id, u.name) for u in staff.staff_list(session)]
+            return data, people, complaints.categories(session), actor.id
+
+        loaded = run_service(self, self.context, read, refusal_title=self.tr("无法记录回访"))
+        if loaded is FAILED:
+            return False
+        data, people, categories, actor_id = loaded
+        self._customer_id = data["customer_id"]
+        self._plan_id = data["plan_id"]
+        complaint = data["complaint"]
+        self._complaint_id = complaint["id"] if complaint else None
+        self.staff_combo.set_staff(people)
+        self.staff_combo.set_value(actor_id)
+        self.category_combo.set_choices([(c, None) for c in categories])
+        kinds = (
+            [revisits.KIND_COMPLAINT]
+            if complaint
+            else [k for k in revisits.KINDS if k != revisits.KIND_COMPLAINT]
+        )
+        for kind in kinds:
+            self.kind_combo.addItem(tr_data(kind), kind)
+        self.kind_combo.setCurrentIndex(max(self.kind_combo.findData(data["kind"]), 0))
+        self.kind_combo.setEnabled(complaint is None)
+        if data["method"]:
+            self.method_combo.setCurrentIndex(max(self.method_combo.findData(data["method"]), 0))
+        self.contact_edit.setText(data["contact_name"] or "")
+        self.customer_box.setVisible(self._customer_id is None)
+        if complaint:
+            self._show_complaint(complaint)
+            if complaint["refusal"]:
+                self._show_summary(complaint["refusal"])
+        if self._customer_id is None:
+            title = self.tr("记录回访")
+            self.header.setText(self.tr("记录回访：请先选择客户"))
+        else:
+            title = self.tr("记录回访 — {customer}").format(customer=data["customer_label"])
+            header = self.tr("客户：{customer}").format(customer=data["customer_label"])
+            if data["plan_label"]:
+                header += self.tr("　　回访计划：{plan}").format(plan=data["plan_label"])
+            self.header.setText(header)
+        self.setWindowTitle(title)
+        return True
+
+    def _show_complaint(self, complaint: dict[str, Any]) -> None:
+        state = complaint["state"]
+        if complaint["round"] > 1:
+            state = self.tr("{state}（第 {round} 轮）").format(
+                state=state, round=complaint["round"]
+            )
+        values = {
+            "number": f"{complaint['number']}　{text_of(complaint['received_at'])} 受理",
+            "state": state,
+            "category": complaint["category"],
+            "content": complaint["content"],
+            "result": complaint["result"] or self.tr("（未填写）"),
+        }
+        for key, label in self.complaint_labels.items():
+            label.setText(values[key] or "")
+        self.complaint_box.show()
+
+    def _load_record(self, revisit_id: int) -> bool:
+        """Show a saved revisit as it was recorded; nothing can be changed."""
+        data = run_service(
+            self,
+            self.context,
+            lambda session, actor: revisits.revisit_record_data(session, actor, revisit_id),
+            refusal_title=self.tr("无法打开"),
+        )
+        if data is FAILED:
+            return False
+        self.customer_box.hide()
+        self.kind_combo.addItem(tr_data(data["kind"]), data["kind"])
+        self.visited_on.setMaximumDate(_qdate(max(data["visited_on"], date.today())))
+        self.visited_on.setDate(_qdate(data["visited_on"]))
+        self.method_combo.setCurrentIndex(max(self.method_combo.findData(data["method"]), 0))
+        self.staff_combo.set_value(-1, data["staff_name"] or "")
+        self.contact_edit.setText(data["contact_name"] or "")
+        self.discussion_edit.setPlainText(data["discussion"] or "")
+        self.needs_edit.setPlainText(data["needs"] or "")
+        self.problems_edit.setPlainText(data["problems"] or "")
+        self.set_satisfaction(data["satisfaction"])
+        self.next_visit.set_value(data["next_visit_on"])
+        if data["new_complaint_number"]:
+            self.make_complaint.setChecked(True)
+            self.make_complaint.setText(
+                self.tr("已据此登记新投诉 {number}").format(number=data["new_complaint_number"])
+            )
+        if data["complaint_number"]:
+            self._show_complaint(
+                {
+                    "number": data["complaint_number"],
+                    "received_at": data["complaint_received_at"],
+                    "state": data["complaint_state"],
+                    "round": data["complaint_round"] or 1,
+                    "category": data["complaint_category"],
+                    "content": data["complaint_content"],
+                    "result": data["complaint_result"],
+                }
+            )
+            self.complaint_labels["state"].setText(
+                self.tr("回访的是第 {round} 轮处理；投诉现在是「{state}」").format(
+                    round=data["complaint_round"] or 1, state=data["complaint_state"]
+                )
+            )
+        self.header.setText(
+            self.tr("回访编号：{number}　　客户：{code} {name}").format(
+                number=data["number"], code=data["customer_code"], name=data["customer_name"]
+            )
+        )
+        self.setWindowTitle(self.tr("客户回访记录 — {number}").format(number=data["number"]))
+        for widget in (
+            self.kind_combo, self.visited_on, self.method_combo, self.staff_combo,
+            self.make_complaint, self.category_combo, self.next_visit,
+        ):  # fmt: skip
+            widget.setEnabled(False)
+        for edit in (self.contact_edit, self.discussion_edit, self.needs_edit, self.problems_edit):
+            edit.setReadOnly(True)
+        for button in (*self.satisfaction_buttons.values(), self.clear_satisfaction):
+            button.setEnabled(False)
+        self.save_button.hide()
+        self.close_button.setText(self.tr("关闭"))
+        return True
+
+    def _find_customers(self) -> None:
+        text = self.customer_search.text().strip()
+        self.customer_choice.clear()
+        if not text:
+            return
+
+        def find(session: Session, actor: User) -> list[tuple[int, str, str]]:
+            query = customer_query(session, actor, text)
+            return [(row[0], row[1], row[2]) for row in query.page(session, 0, 30)]
+
+        found = run_service(self, self.context, find)
+        if found is FAILED:
+            return
+        for customer_id, code, name in found:
+            self.customer_choice.addItem(f"{code} {name}", customer_id)
+        if not found:
+            self.customer_choice.addItem(self.tr("（没有找到）"), None)
+
+    # ================================================================= values and saving
+
+    def satisfaction(self) -> str | None:
+        checked = self.satisfaction_group.checkedButton()
+        for level, button in self.satisfaction_buttons.items():
+            if button is checked:
+                return level
+        return None
+
+    def set_satisfaction(self, level: str | None) -> None:
+        """Select a level, or none (a QButtonGroup cannot uncheck its last button itself)."""
+        self.satisfaction_group.setExclusive(False)
+        for name, button in self.satisfaction_buttons.items():
+            button.setChecked(name == level)
+        self.satisfaction_group.setExclusive(True)
+
+    def values(self) -> dict[str, object]:
+        """What the form holds, as record_revisit takes it."""
+        customer_id = self._customer_id
+        if customer_id is None and self.customer_box.isVisible():
+            customer_id = self.customer_choice.currentData()
+        return {
+            "customer_id": customer_id,
+            "complaint_id": self._complaint_id,
+            "plan_id": self._plan_id,
+            "kind": self.kind_combo.currentData(),
+            "visited_on": _pydate(self.visited_on.date()),
+            "method": self.method_combo.currentData(),
+            "staff_id": self.staff_combo.value(),
+            "contact_name": self.contact_edit.text().strip(),
+            "discussion": self.discussion_edit.toPlainText().strip(),
+            "needs": self.needs_edit.toPlainText().strip(),
+            "satisfaction": self.satisfaction(),
+            "problems": self.problems_edit.toPlainText().strip(),
+            "make_complaint": self.make_complaint.isChecked(),
+            "complaint_category": self.category_combo.value(),
+            "next_visit_on": self.next_visit.value(),
+        }
+
+    def save(self) -> bool:
+        """Record the revisit; True when saved (the dialog then closes)."""
+        if self.read_only:
+            return False
+        self._clear_errors()
+        values = self.values()
+
+        def record(session: Session, actor: User) -> tuple[int, str, str]:
+            revisit = revisits.record_revisit(session, actor, values)
+            return revisit.id, revisit.number, _outcome(session, revisit)
+
+        saved = run_service(
+            self, self.context, record, on_invalid=self._show_invalid,
+            refusal_title=self.tr("无法保存回访"),
+        )  # fmt: skip
+        if saved is FAILED:
+            return False
+        self.saved_id, self.saved_number, self.outcome = saved
+        hub = self.context.hub
+        hub.sig_customers_changed.emit()
+        if hasattr(hub, "sig_complaints_changed"):
+            hub.sig_complaints_changed.emit()
+        self.accept()
+        return True
+
+    def _clear_errors(self) -> None:
+        self.summary.hide()
+        for label in self.errors.values():
+            label.hide()
+
+    def _show_summary(self, text: str) -> None:
+        self.summary.setText(text)
+        self.summary.show()
+
+    def _show_invalid(self, error: ValidationError) -> None:
+        elsewhere = []
+        for problem in error.problems:
+            label = self.errors.get(problem.field)
+            if label is None:
+                elsewhere.append(problem.message)
+                continue
+            label.setText(problem.message)
+            label.show()
+        if elsewhere:
+            self._show_summary("\n".join(elsewhere))
+        first = next((p.field for p in error.problems if p.field in self.errors), None)
+        focus = {
+            "visited_on": self.visited_on,
+            "discussion": self.discussion_edit,
+            "needs": self.needs_edit,
+            "problems": self.problems_edit,
+            "contact_name": self.contact_edit,
+            "complaint_category": self.category_combo,
+            "next_visit_on": self.next_visit,
+            "customer_id": self.customer_search,
+        }.get(first or "")
+        if focus is not None:
+            focus.setFocus()
+
+
+def _outcome(session: Session, revisit: Any) -> str:
+    """What the save did beyond the record, in words for the status line."""
+    parts = [f"回访 {revisit.number} 已保存"]
+    if revisit.complaint_id is not None:
+        complaint = session.get(complaints.Complaint, revisit.complaint_id)
+        if complaint is not None:
+            if complaint.state == complaints.REOPENED:
+                parts.append(
+                    f"投诉 {complaint.number} 转为重新处理（第 {complaint.round} 轮，"
+                    f"升级至{complaint.escalation}）"
+                )
+            else:
+                parts.append(f"投诉 {complaint.number} {complaint.state}")
+    if revisit.new_complaint_id is not None:
+        new = session.get(complaints.Complaint, revisit.new_complaint_id)
+        if new is not None:
+            parts.append(f"已登记新投诉 {new.number}")
+    return "；".join(parts)
