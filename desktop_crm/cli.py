@@ -221,7 +221,9 @@ def acting_user(session, login: str | None):  # noqa: ANN001, ANN201 - User | ex
 def _demo_data(session, actor, args) -> int:  # noqa: ANN001
     if args.customers < 1:
         return refuse("--customers 必须是正整数。")
-    count = demo_data.fill_demo_data(session, actor, args.customers, seed=args.seed)
+    count = demo_data.fill_demo_data(
+        session, actor, args.customers, seed=args.seed, with_complaints=True
+    )
     print(f"已装入 {count} 个演示客户。")
     return EXIT_OK
 

@@ -122,8 +122,10 @@ def fill_demo_data(
     customers: int,
     seed: int = 1,
     progress: Callable[[int], None] | None = None,
+    with_complaints: bool = False,
 ) -> int:
-    """Fill an empty store; refuses a store that already has customers."""
+    """Fill an empty store; refuses a store that already has customers. `with_complaints`
+    adds complaints and revisits over the past two years in every state."""
     rights.require(session, actor, "customers", "import")
     if not store_is_empty(session):
         raise Conflict("数据库里已经有客户资料，演示数据只能装入空的数据库。")
@@ -175,7 +177,16 @@ def fill_demo_data(
     written = insert_customers(session, actor, rows, "演示数据", progress)
     _add_history_samples(session, rng, fake, sales, min(customers, 200))
     session.commit()
+    if with_complaints:
+        from .demo_complaints import fill_demo_complaints
+
+        fill_demo_complaints(session, actor, demo_complaint_count(customers), seed=seed)
     return written
+
+
+def demo_complaint_count(customers: int) -> int:
+    """Complaints that make a demo look lived in, without a long wait (≈0.1 s each)."""
+    return min(max(customers // 10, 12), 60)
 
 
 def _add_history_samples(

@@ -113,7 +113,9 @@ def offer_demo_data(window: MainWindow, context: AppContext) -> None:
         return
 
     def job(session, actor, control):  # noqa: ANN001, ANN202
-        return demo_data.fill_demo_data(session, actor, DEMO_CUSTOMERS, progress=control.progress)
+        return demo_data.fill_demo_data(
+            session, actor, DEMO_CUSTOMERS, progress=control.progress, with_complaints=True
+        )
 
     run_job(
         window,
