@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Any, NamedTuple
+from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.orm import Session, aliased
@@ -24,15 +24,13 @@ Receiver = aliased(User, name="receiver")
 ResponsibleDepartment = aliased(Department, name="responsible_department")
 
 COLUMNS = (
-    ListColumn("number", "投诉编号", Complaint.number, width=12),
+    ListColumn("number", "投诉编号", Complaint.number, width=15),
     ListColumn("received_at", "受理时间", Complaint.received_at, kind="datetime", width=17),
     ListColumn("customer", "客户", Customer.name, width=28, sort_expr=Customer.pinyin_sort),
-    ListColumn(
-        "category", "投诉类别", Complaint.category, width=12, ties_in_default_order=True
-    ),
+    ListColumn("category", "投诉类别", Complaint.category, width=12, ties_in_default_order=True),
     ListColumn("state", "状态", Complaint.state, width=8, align="center"),
     ListColumn("round", "轮次", Complaint.round, kind="int", width=5, align="center"),
-    ListColumn("due_on", "下一期限", Complaint.due_on, kind="date", width=18),
+    ListColumn("due_on", "下一期限", Complaint.due_on, kind="date", width=28),
     ListColumn("due_what", "期限事项", Complaint.due_what, width=14),
     ListColumn(
         "department",
@@ -42,17 +40,13 @@ COLUMNS = (
         sort_expr=Complaint.responsible_department_id,
         ties_in_default_order=True,
     ),
-    ListColumn(
-        "received_by", "受理人", Receiver.name, width=8, sort_expr=Complaint.received_by_id
-    ),
+    ListColumn("received_by", "受理人", Receiver.name, width=8, sort_expr=Complaint.received_by_id),
     ListColumn("accident", "重大事故", Complaint.accident, width=12, align="center"),
 )
 
 
-# `+ 0` keeps SQLite from reading the list customer by customer (through
-# ix_complaint_customer): a condition on the joined customer (1-2 pinyin letters, a wide
-# scope) is checked while the complaints are read in list order, which stops after a page
-# ("lf": 640 ms → ? ms at 200,000 complaints and 1,000,000 customers).
+# `+ 0`: the customer is joined for its name only, never read first. (Without it SQLite may
+# walk the customers in name order and look their complaints up, a million lookups.)
 _CUSTOMER_JOIN = Customer.id == Complaint.customer_id + 0
 
 
@@ -74,29 +68,24 @@ COMPLAINT_LIST = ListSpec(
     columns=COLUMNS,
     from_clause=_from,
     default_sort="received_at",
-    # Most conditions name complaint columns only (customers are asked for through
-    # `customer_id IN (…)`): counting then needs none of the joins, 3 ms instead of 220 ms
-    # for 200,000 complaints beside 1,000,000 customers.
+    # Conditions name complaint columns only (the customer's are asked through `IN` or
+    # `EXISTS`): counting needs none of the joins, 3 ms instead of 220 ms for 200,000
+    # complaints beside 1,000,000 customers.
     count_from=lambda query: query.select_from(Complaint),
 )
-# The same list when a condition names the customer row (pinyin letters, a wide scope).
-COMPLAINT_LIST_BY_CUSTOMER = replace(
-    COMPLAINT_LIST,
-    count_from=lambda query: query.select_from(Complaint).join(Customer, _CUSTOMER_JOIN),
-)
+
 
 @dataclass(frozen=True)
 class ComplaintListQuery(ListQuery):
     """A ListQuery whose page is found first as complaint ids (sorted and cut on the
-    complaint table alone, or with the customer when the sort or a condition needs it)
-    and only then joined for its columns: sorting 200,000 complaints by an unindexed
-    column then sorts ids, not joined rows (800 ms → 80 ms)."""
+    complaint table, with the customer only to sort by its name) and only then joined for
+    its columns: sorting 200,000 complaints by an unindexed column sorts ids, not joined
+    rows (800 ms → 80–250 ms)."""
 
     def page(self, session: Session, offset: int, limit: int) -> list[tuple[Any, ...]]:
         ids_query = select(Complaint.id).select_from(Complaint)
-        sort_key = self.sort_key or self.spec.default_sort
-        if self.spec is COMPLAINT_LIST_BY_CUSTOMER or sort_key == "customer":
-            ids_query = ids_query.join(Customer, _CUSTOMER_JOIN)
+        if (self.sort_key or self.spec.default_sort) == "customer":
+            ids_query = ids_query.join(Customer, Customer.id == Complaint.customer_id)
         for condition in self.conditions:
             ids_query = ids_query.where(condition)
         ids = list(session.scalars(self._ordered(ids_query).offset(offset).limit(limit)))
@@ -130,9 +119,7 @@ def overdue_condition(today: date) -> ColumnElement[bool]:
     return and_(Complaint.state.in_(OPEN_STATES), Complaint.due_on < today)
 
 
-def _filter_conditions(
-    filters: Mapping[str, object], today: date
-) -> list[ColumnElement[bool]]:
+def _filter_conditions(filters: Mapping[str, object], today: date) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = []
     for key, value in filters.items():
         if key in EXACT_FILTERS:
@@ -172,14 +159,7 @@ def _day_start(day: date) -> datetime:
     return datetime.combine(day.date() if isinstance(day, datetime) else day, time())
 
 
-class Where(NamedTuple):
-    """A condition, and whether it names the joined customer row (then counting joins it)."""
-
-    condition: ColumnElement[bool]
-    on_customer: bool = False
-
-
-def search_condition(session: Session, search: str) -> Where | None:
+def search_condition(session: Session, search: str) -> ColumnElement[bool] | None:
     """Number (TS2026-00…, 2026-0012, or digits within it), the customer (name, 简称,
     pinyin, phone: the customer search), or the text of 投诉内容 (2+ Hanzi per run)."""
     text = normalise_text(search).upper().replace(" ", "")
@@ -187,55 +167,66 @@ def search_condition(session: Session, search: str) -> Where | None:
         return None
     if _NUMBER.match(text):
         prefix = text if text.startswith("TS") else "TS" + text
-        return Where(and_(Complaint.number >= prefix, Complaint.number < prefix + "\uffff"))
+        return and_(Complaint.number >= prefix, Complaint.number < prefix + "\uffff")
     chinese, latin = split_query(search)
-    found: list[Where] = []
+    found: list[ColumnElement[bool]] = []
     customer = _customer_condition(session, search)
     if customer is not None:
         found.append(customer)
     if _DIGITS.match(text):
-        found.append(Where(Complaint.number.contains(text, autoescape=True)))
+        found.append(Complaint.number.contains(text, autoescape=True))
     if chinese and not latin and all(len(run) >= 2 for run in chinese):
-        found.append(Where(_content_condition(chinese)))
+        found.append(_content_condition(chinese))
     if not found:
         return None
-    if len(found) == 1:
-        return found[0]
-    return Where(or_(*(w.condition for w in found)), any(w.on_customer for w in found))
+    return found[0] if len(found) == 1 else or_(*found)
 
 
 def _content_condition(runs: list[str]) -> ColumnElement[bool]:
     """Complaints whose 投诉内容 holds every run. LIKE reads every complaint's text once (a
-    plain scan: 90 ms for 200,000), so only for real words, never for one character; as a
+    plain scan: 90–220 ms for 200,000), so only for words, never for one character; as a
     set of ids, so the rest of the query (an OR of indexed terms) still uses its indexes."""
     texts = Complaint.__table__.alias("complaint_text")
     matching = select(texts.c.id).where(*(texts.c.content.contains(run) for run in runs))
     return Complaint.id.in_(matching)
 
 
-def _customer_condition(session: Session, search: str) -> Where | None:
+def _of_customers(*conditions: ColumnElement[bool]) -> ColumnElement[bool]:
+    """Complaints whose customer meets `conditions` when many customers do: their ids are
+    collected once and each complaint is checked against them as the list is read in its
+    order. (`+ 0` keeps SQLite from reading the list customer by customer instead, one
+    index lookup for each of 100,000 customers.)"""
+    return (Complaint.customer_id + 0).in_(select(Customer.id).where(*conditions))
+
+
+def _customer_condition(session: Session, search: str) -> ColumnElement[bool] | None:
     """Complaints of the customers the customer search finds. What the full-text indexes
     find (Hanzi, 3+ letters or digits) is a set of customer ids, looked up through
-    ix_complaint_customer; 1–2 pinyin letters are prefix conditions on the joined customer,
-    checked while the list is read in order (many customers match them)."""
+    ix_complaint_customer; 1–2 pinyin letters (prefixes that many customers share) are
+    checked on each complaint's customer."""
     plan = search_plan(session, search)
     parts: list[ColumnElement[bool]] = []
     if plan.id_filter is not None:
         parts.append(Complaint.customer_id.in_(plan.id_filter))
-    parts.extend(plan.conditions)
+    if plan.conditions:
+        parts.append(_of_customers(*plan.conditions))
     if not parts:
         return None
-    return Where(and_(*parts), bool(plan.conditions))
+    return and_(*parts)
 
 
-# Up to this many customers in reach, the scope is their ids (looked up through
-# ix_complaint_customer); beyond, a condition on the joined customer, checked while the
-# list is read in order. Measured at 200,000 complaints: 111,000 customers as ids 530 ms,
-# as a joined condition 20 ms for the first page.
-FEW_CUSTOMERS = 5000
+# How the scope is asked, by the number of customers in reach (measured at 200,000
+# complaints beside 1,000,000 customers, first page / count):
+# - up to DRIVE_BY_CUSTOMERS, their ids lead: their complaints are looked up directly;
+# - up to COLLECT_CUSTOMERS, their ids are collected once and each complaint is checked
+#   as the list is read (111,000 customers: 20–90 ms / 140 ms);
+# - beyond, each complaint's customer is looked up as the list is read (444,000
+#   customers: 10 ms / 380 ms, where collecting their ids alone takes 500 ms).
+DRIVE_BY_CUSTOMERS = 5_000
+COLLECT_CUSTOMERS = 150_000
 
 
-def scope_condition(session: Session, actor: User) -> Where | None:
+def scope_condition(session: Session, actor: User) -> ColumnElement[bool] | None:
     """The complaints `actor` may see: those of customers within reach (their 客户经理);
     None when all. Refuses without the right."""
     reach = access.scope_condition(
@@ -244,9 +235,12 @@ def scope_condition(session: Session, actor: User) -> Where | None:
     if reach is None:
         return None
     in_reach = session.scalar(select(func.count(Customer.id)).where(reach)) or 0
-    if in_reach <= FEW_CUSTOMERS:
-        return Where(Complaint.customer_id.in_(select(Customer.id).where(reach)))
-    return Where(reach, on_customer=True)
+    if in_reach <= DRIVE_BY_CUSTOMERS:
+        return Complaint.customer_id.in_(select(Customer.id).where(reach))
+    if in_reach <= COLLECT_CUSTOMERS:
+        return _of_customers(reach)
+    customer = select(Customer.id).where(Customer.id == Complaint.customer_id, reach)
+    return customer.correlate(Complaint).exists()
 
 
 def complaint_query(
@@ -262,17 +256,36 @@ def complaint_query(
     reach, so the count, the search and the export hold nothing more. Without a sort key:
     newest first. `today` decides what is overdue (default: today)."""
     conditions = _filter_conditions(filters or {}, today or date.today())
-    wheres = [search_condition(session, search), scope_condition(session, actor)]
-    on_customer = False
-    for where in wheres:
-        if where is not None:
-            conditions.append(where.condition)
-            on_customer = on_customer or where.on_customer
+    for condition in (search_condition(session, search), scope_condition(session, actor)):
+        if condition is not None:
+            conditions.append(condition)
     if sort_key is None:
         sort_key, descending = COMPLAINT_LIST.default_sort, True
     return ComplaintListQuery(
-        spec=COMPLAINT_LIST_BY_CUSTOMER if on_customer else COMPLAINT_LIST,
+        spec=COMPLAINT_LIST,
         conditions=tuple(conditions),
         sort_key=sort_key,
         descending=descending,
     )
+
+
+def customers_for_complaints(
+    session: Session, actor: User, search: str, limit: int = 20, action: str = "create"
+) -> list[tuple[int, str, str]]:
+    """(id, 客户编号, 客户名称) of the customers the search finds (name, 简称, pinyin, phone
+    — the customer search) that `actor` may register (`action`) complaints for, in name
+    order. The reach is the complaint right's: a 客服 registers complaints for customers of
+    every department, whose files they may not open."""
+    plan = search_plan(session, search)
+    if not plan.conditions and plan.id_filter is None:
+        return []
+    query = select(Customer.id, Customer.code, Customer.name).where(*plan.conditions)
+    if plan.id_filter is not None:
+        query = query.where(Customer.id.in_(plan.id_filter))
+    reach = access.scope_condition(
+        session, actor, "complaints", action, Customer.owner_id, for_count=True
+    )
+    if reach is not None:
+        query = query.where(reach)
+    rows = session.execute(query.order_by(Customer.pinyin_sort, Customer.id).limit(limit))
+    return [(row.id, row.code, row.name) for row in rows]

@@ -300,9 +300,7 @@ def report_due(
     complaint: Complaint, calendar: workdays.WorkCalendar, limits: Mapping[str, int]
 ) -> date:
     """The day by which the heads must have been told (day 0: the day received)."""
-    return calendar.add_working_days(
-        complaint.received_at.date(), limits["complaint.report_days"]
-    )
+    return calendar.add_working_days(complaint.received_at.date(), limits["complaint.report_days"])
 
 
 def reported_late(
@@ -334,7 +332,9 @@ def _round_start(complaint: Complaint) -> date:
     """The day the current round began: receipt, or the latest 重新处理."""
     if complaint.round > 1:
         reopened = [
-            step.at for step in complaint.steps if step.action == REOPEN and step.round == complaint.round
+            step.at
+            for step in complaint.steps
+            if step.action == REOPEN and step.round == complaint.round
         ]
         if reopened:
             return max(reopened).date()
@@ -489,7 +489,9 @@ def _begin(
     return complaint
 
 
-def _text(value: object, label: str, field: str, required: bool = False, limit: int = MAX_TEXT) -> str:
+def _text(
+    value: object, label: str, field: str, required: bool = False, limit: int = MAX_TEXT
+) -> str:
     text = str(value or "").strip()
     if required and not text:
         raise ValidationError(f"{label}：必须填写。", field=field)

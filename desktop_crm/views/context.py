@@ -20,6 +20,7 @@ class ChangeHub(QObject):
     sig_customers_changed = Signal()
     sig_staff_changed = Signal()
     sig_lookups_changed = Signal()
+    sig_complaints_changed = Signal()
     # Another person signed in (切换用户): lists rebuild their queries for the new scope.
     sig_user_changed = Signal()
 

@@ -20,10 +20,11 @@ from sqlalchemy.orm import Session
 from desktop_crm import documents
 from desktop_crm.config import APP_TITLE
 from desktop_crm.models import User
-from desktop_crm.services import accounts, backup, customers, rights
+from desktop_crm.services import accounts, backup, complaints, customers, rights
 
 from .approvals.approvals_page import ApprovalsPage
 from .audit_page import AuditPage
+from .complaints.complaint_page import ComplaintPage
 from .context import AppContext
 from .customers.customer_page import CustomerPage
 from .customers.import_dialog import import_customers
@@ -53,6 +54,10 @@ class MainWindow(QMainWindow):
         self.today.sig_open_complaint.connect(self.open_complaint)
         self.today.sig_open_revisit_plan.connect(self.open_revisit_plan)
         self.today.sig_open_customer.connect(self.open_customer)
+        self.complaints = ComplaintPage(context)
+        self.complaints.sig_open_complaint.connect(
+            lambda complaint_id: self.open_complaint(complaint_id or None)
+        )
         self.revisits = RevisitPage(context)
         self.revisits.sig_open_customer.connect(self.open_customer)
         self.approvals = ApprovalsPage(context)
@@ -64,6 +69,7 @@ class MainWindow(QMainWindow):
         self._areas: list[tuple[QWidget, str | None]] = []
         self._add_area(self.tr("今日待办"), self.today, None)
         self._add_area(self.tr("客户档案"), self.customers, "customers")
+        self._add_area(self.tr("投诉"), self.complaints, "complaints")
         self._add_area(self.tr("回访"), self.revisits, "revisits")
         self._add_area(self.tr("审批"), self.approvals, None)
         self._add_area(self.tr("审计日志"), self.audit, "audit")
@@ -191,9 +197,13 @@ class MainWindow(QMainWindow):
         self.calendar_action = self._action(
             self.tr("工作日历…"), self.edit_calendar, None, "actionCalendar"
         )
+        self.limits_action = self._action(
+            self.tr("期限与拜访设置…"), self.edit_limits, None, "actionLimits"
+        )
         for action in (
             self.lookups_action,
             self.calendar_action,
+            self.limits_action,
             self.staff_action,
             self.reassign_action,
             self.rights_action,
@@ -212,6 +222,7 @@ class MainWindow(QMainWindow):
             (self.reassign_action, "customers", "reassign"),
             (self.rights_action, "accounts", "view"),
             (self.calendar_action, "settings", "view"),
+            (self.limits_action, "settings", "view"),
         ]
 
         help_menu = bar.addMenu(self.tr("帮助(&H)"))
@@ -451,6 +462,23 @@ class MainWindow(QMainWindow):
         from .settings.calendar_dialog import CalendarDialog
 
         dialog = CalendarDialog(self._context, self)
+        changed: list[bool] = []
+        dialog.sig_calendar_changed.connect(lambda *_: changed.append(True))
+        dialog.exec()
+        dialog.deleteLater()
+        if changed:  # working days moved: so did the deadlines of open complaints
+
+            def recompute(session: Session, _actor: User) -> None:
+                complaints.refresh_open_deadlines(session)
+                session.commit()
+
+            run_service(self, self._context, recompute)
+            self._context.hub.sig_customers_changed.emit()
+
+    def edit_limits(self) -> None:
+        from .settings.limits_dialog import LimitsDialog
+
+        dialog = LimitsDialog(self._context, self)
         dialog.exec()
         dialog.deleteLater()
 

@@ -3,6 +3,7 @@ in pages through canFetchMore/fetchMore, so a million-row list opens at once."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import (
@@ -27,6 +28,9 @@ ALIGN = {
 ROW_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 
 Index = QModelIndex | QPersistentModelIndex
+# A list's own look for a cell: (row as (id, *values), column key, role) → the value for
+# that role, or None for the default.
+CellHook = Callable[[tuple[Any, ...], str, int], Any]
 
 
 def display_text(value: Any) -> str:
@@ -40,11 +44,16 @@ class SqlListModel(QAbstractTableModel):
     sig_count_changed = Signal(int)
 
     def __init__(
-        self, session_factory: sessionmaker[Session], query: ListQuery, parent=None
-    ) -> None:  # noqa: ANN001
+        self,
+        session_factory: sessionmaker[Session],
+        query: ListQuery,
+        parent=None,  # noqa: ANN001
+        cell_hook: CellHook | None = None,
+    ) -> None:
         super().__init__(parent)
         self._session_factory = session_factory
         self._query = query
+        self._cell_hook = cell_hook
         self._rows: list[tuple[Any, ...]] = []
         self._exhausted = False
         self.total = 0  # rows the query matches; known once sig_count_changed has fired
@@ -119,6 +128,10 @@ class SqlListModel(QAbstractTableModel):
             return None
         column = self._query.columns[index.column()]
         value = self._rows[index.row()][index.column() + 1]
+        if self._cell_hook is not None:
+            found = self._cell_hook(self._rows[index.row()], column.key, role)
+            if found is not None:
+                return found
         if role == Qt.ItemDataRole.DisplayRole:
             return display_text(value)
         if role == Qt.ItemDataRole.ToolTipRole and column.width >= 20 and value:

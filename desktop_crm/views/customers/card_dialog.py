@@ -35,7 +35,7 @@ from desktop_crm.reports.fonts import FontNotFoundError
 from desktop_crm.reports.forms.customer_card import CUSTOMER_CARD
 from desktop_crm.reports.pdf_render import render_pdf
 from desktop_crm.reports.xlsx_render import render_xlsx
-from desktop_crm.services import audit, customers, lookups
+from desktop_crm.services import audit, customers, lookups, rights
 from desktop_crm.services.customer_fields import FIELDS
 from desktop_crm.services.customers import CONTACT_KEYS, Collision, CollisionFound, ContactInput
 from desktop_crm.services.errors import FieldProblem, ValidationError
@@ -206,6 +206,8 @@ class CustomerCardDialog(QDialog):
         self.save_button = plain_button(self, self.tr("保存"), "customerSave")
         self.save_button.setToolTip(self.tr("保存客户资料 (Ctrl+S)"))
         self.save_button.clicked.connect(lambda: self.save())
+        self.complaint_button = plain_button(self, self.tr("登记投诉…"), "customerComplaint")
+        self.complaint_button.clicked.connect(self._new_complaint)
         self.gift_button = plain_button(self, self.tr("礼品登记…"), "customerGift")
         self.gift_button.clicked.connect(lambda: self._request("gift"))
         self.discount_button = plain_button(self, self.tr("优惠申请…"), "customerDiscount")
@@ -216,6 +218,7 @@ class CustomerCardDialog(QDialog):
 
         buttons = QHBoxLayout()
         buttons.addWidget(self.status_label, 1)
+        buttons.addWidget(self.complaint_button)
         buttons.addWidget(self.gift_button)
         buttons.addWidget(self.discount_button)
         buttons.addWidget(self.print_button)
@@ -353,6 +356,12 @@ class CustomerCardDialog(QDialog):
         # Gifts and discounts are asked for by those who work the customer (DOMAIN §1).
         self.gift_button.setVisible(customer_id is not None and "edit" in allowed)
         self.discount_button.setVisible(customer_id is not None and "edit" in allowed)
+        may_complain = customer_id is not None and run_service(
+            self,
+            self.context,
+            lambda session, actor: rights.may(session, actor, "complaints", "create"),
+        )
+        self.complaint_button.setVisible(may_complain is True)
         for key, editor in self.editors.items():
             editable = may_write and (key != "owner_id" or "reassign" in allowed)
             if isinstance(editor.widget, QLineEdit | QPlainTextEdit):
@@ -547,6 +556,15 @@ class CustomerCardDialog(QDialog):
             from desktop_crm.views.revisits.revisit_dialog import RevisitDialog
 
             dialog = RevisitDialog(self.context, revisit_id=record_id, parent=self)
+        dialog.exec()
+        dialog.deleteLater()
+        self.timeline_tab.refresh()
+
+    def _new_complaint(self) -> None:
+        """登记投诉 for this customer; the timeline shows it afterwards."""
+        from desktop_crm.views.complaints.complaint_dialog import ComplaintDialog
+
+        dialog = ComplaintDialog(self.context, customer_id=self.customer_id, parent=self)
         dialog.exec()
         dialog.deleteLater()
         self.timeline_tab.refresh()
