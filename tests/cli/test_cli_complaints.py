@@ -3,18 +3,17 @@ all, the exit statuses (0 done, 1 refused with a Chinese message, 2 wrong usage)
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
-from pypdf import PdfReader
 from sqlalchemy.orm import Session
 
 from desktop_crm.app import main
 from desktop_crm.config import StoreLocation
 from desktop_crm.models import User
 from tests.conftest import sqlite_only
+from tests.pdf_text import pdf_text as read_pdf
 from tests.reports.test_complaint_forms import Book, build
 
 
@@ -25,8 +24,7 @@ def run(capsys, *args: str) -> tuple[int, str, str]:  # noqa: ANN001
 
 
 def pdf_text(path: Path) -> str:
-    reader = PdfReader(io.BytesIO(path.read_bytes()))
-    return "".join("".join(page.extract_text().split()) for page in reader.pages)
+    return "".join(read_pdf(path.read_bytes()).split())
 
 
 def cells(path: Path) -> list[object]:

@@ -1,6 +1,6 @@
 """The complaint forms and reports as a user reads them: the record of one complaint, the
 record of one revisit, the week's 客户投诉记录表 and the month's 顾客投诉统计分析报告表 —
-PDF text read back with pypdf, workbook cells with openpyxl, the month's figures against a
+PDF text read back with pdftotext, workbook cells with openpyxl, the month's figures against a
 count by hand (October 2026 against September 2026)."""
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ from decimal import Decimal
 
 import openpyxl
 import pytest
-from pypdf import PdfReader
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -22,6 +21,7 @@ from desktop_crm.reports.forms.complaint_month import COMPLAINT_MONTH
 from desktop_crm.reports.pdf_render import render_pdf
 from desktop_crm.services import complaint_stats, complaints, customers, revisits, staff
 from desktop_crm.services.errors import PermissionDenied, ValidationError
+from tests.pdf_text import pdf_text
 
 HEADS = [("市场营销部负责人 王强", "电话"), ("质检部负责人 李敏", "电子邮件")]
 TODAY = date(2026, 11, 26)  # the overdue counts are taken as of this day
@@ -209,11 +209,6 @@ def book(session: Session, admin: User) -> Book:
 
 
 # ------------------------------------------------------------------ reading the files
-
-
-def pdf_text(content: bytes) -> str:
-    reader = PdfReader(io.BytesIO(content))
-    return "\n".join(page.extract_text() for page in reader.pages)
 
 
 def compact(text: str) -> str:

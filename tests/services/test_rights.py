@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 from openpyxl import Workbook, load_workbook
-from pypdf import PdfReader
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -32,6 +31,7 @@ from desktop_crm.services.customer_list import customer_query, find_customers
 from desktop_crm.services.errors import PermissionDenied
 from desktop_crm.services.rights import ACTIONS, AREAS, DEFAULT_RIGHTS, widest_scope
 from desktop_crm.services.spreadsheet_reader import open_table
+from tests.pdf_text import pdf_text
 
 
 def department_id(session: Session, code: str) -> int:
@@ -274,7 +274,7 @@ def test_the_salesperson_s_export_and_pdf_hold_only_their_own_files(
     mine = customers.get_by_code(session, zhang, office["codes"]["河北工程集团有限公司"])
     pdf = tmp_path / "card.pdf"
     pdf.write_bytes(documents.customer_card_pdf(session, zhang, mine.id))
-    text = "".join(page.extract_text() for page in PdfReader(pdf).pages)
+    text = pdf_text(pdf.read_bytes())
     assert "河北工程集团有限公司" in text and "内部资料" in text
 
 
