@@ -45,7 +45,12 @@ def show_unexpected(parent: QWidget | None, error: BaseException, log_path: str)
 
 
 def confirm(parent: QWidget | None, title: str, text: str) -> bool:
+    """Yes or no; Enter answers no (every question asks before something is lost)."""
     answer = QMessageBox.question(
-        parent, title, text, QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No
+        parent,
+        title,
+        text,
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        QMessageBox.StandardButton.No,
     )
     return answer == QMessageBox.StandardButton.Yes

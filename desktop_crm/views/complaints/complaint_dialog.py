@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QPushButton,
     QScrollArea,
     QTableWidget,
@@ -568,16 +567,13 @@ class ComplaintDialog(QDialog):
     # ================================================================= closing
 
     def reject(self) -> None:
-        if not self._closing and self.is_dirty():
-            answer = QMessageBox.question(
-                self,
-                self.tr("放弃修改"),
-                self.tr("投诉记录有未保存的修改。是否放弃修改？"),
-                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-                QMessageBox.StandardButton.No,
-            )
-            if answer != QMessageBox.StandardButton.Yes:
-                return
+        question = self.tr("投诉记录有未保存的修改。是否放弃修改？")
+        if (
+            not self._closing
+            and self.is_dirty()
+            and not confirm(self, self.tr("放弃修改"), question)
+        ):
+            return
         super().reject()
 
     def _close_without_asking(self) -> None:

@@ -528,16 +528,13 @@ class CustomerCardDialog(QDialog):
     # ================================================================= closing
 
     def reject(self) -> None:
-        if not self._closing and self.is_dirty():
-            answer = QMessageBox.question(
-                self,
-                self.tr("放弃修改"),
-                self.tr("客户资料有未保存的修改。是否放弃修改？"),
-                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-                QMessageBox.StandardButton.No,
-            )
-            if answer != QMessageBox.StandardButton.Yes:
-                return
+        question = self.tr("客户资料有未保存的修改。是否放弃修改？")
+        if (
+            not self._closing
+            and self.is_dirty()
+            and not messages.confirm(self, self.tr("放弃修改"), question)
+        ):
+            return
         super().reject()
 
     def _close_without_asking(self) -> None:
