@@ -4,7 +4,7 @@ from .approval import Approval, ApprovalStep, DiscountRequest, GiftRecord
 from .audit import AuditEntry
 from .base import Base
 from .common import NumberSequence, local_now
-from .complaint import Complaint, ComplaintReport, ComplaintStep
+from .complaint import Complaint, ComplaintHandlingReport, ComplaintReport, ComplaintStep
 from .customer import (
     Attachment,
     AttachmentBlob,
@@ -22,6 +22,7 @@ from .work_calendar import WorkCalendarDay
 
 __all__ = [
     "Complaint",
+    "ComplaintHandlingReport",
     "ComplaintReport",
     "ComplaintStep",
     "Revisit",

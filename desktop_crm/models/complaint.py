@@ -138,3 +138,24 @@ class ComplaintStep(Base):
     note: Mapped[str | None] = mapped_column(Text)
 
     user: Mapped[User | None] = relationship()
+
+
+class ComplaintHandlingReport(Base):
+    """顾客投诉处理报告表 (DOMAIN §2): for a complaint with no rule or training behind it —
+    cause, result and the rule or training recommended; signed by the department head,
+    countersigned by the 市场营销部, approved by the 总经室 (the steps of `approval`)."""
+
+    __tablename__ = "complaint_handling_report"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    complaint_id: Mapped[int] = mapped_column(ForeignKey("complaint.id"), index=True)
+    department_id: Mapped[int | None] = mapped_column(ForeignKey("department.id"))
+    cause: Mapped[str] = mapped_column(Text)  # 投诉原因
+    result: Mapped[str] = mapped_column(Text)  # 处理结果
+    recommendation: Mapped[str] = mapped_column(Text)  # 建议制定的制度或开展的培训
+    approval_id: Mapped[int | None] = mapped_column(ForeignKey("approval.id"))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=local_now)
+
+    complaint: Mapped[Complaint] = relationship()
+    department: Mapped[Department | None] = relationship()

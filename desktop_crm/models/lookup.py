@@ -18,3 +18,6 @@ class LookupValue(Base):
     help_text: Mapped[str | None] = mapped_column(Text)
     sort_order: Mapped[int] = mapped_column(Integer, default=0)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # what the program does with the value beyond showing it, e.g. "服务" on a complaint
+    # category makes it a service complaint with the service deadlines
+    tag: Mapped[str | None] = mapped_column(String(20))

@@ -33,6 +33,10 @@ class RevisitPlan(Base):
     assigned_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
     complaint_id: Mapped[int | None] = mapped_column(ForeignKey("complaint.id"))
     state: Mapped[str] = mapped_column(String(10), default="计划")
+    # 改期: the first planned day, why it moved and how often (the plan keeps its row)
+    original_planned_on: Mapped[date | None] = mapped_column(Date)
+    reschedule_reason: Mapped[str | None] = mapped_column(Text)
+    reschedule_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=local_now)
 
@@ -48,6 +52,7 @@ class Revisit(Base):
         Index("ix_revisit_customer_day", "customer_id", "visited_on"),
         Index("ix_revisit_complaint", "complaint_id", "complaint_round"),
         Index("ix_revisit_visited_on", "visited_on"),
+        Index("ix_revisit_report_at", "report_at", "visited_on"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -67,6 +72,15 @@ class Revisit(Base):
     problems: Mapped[str | None] = mapped_column(Text)
     next_visit_on: Mapped[date | None] = mapped_column(Date)
     new_complaint_id: Mapped[int | None] = mapped_column(ForeignKey("complaint.id"))
+    # 客户回访报告表 (DOMAIN §3): written the day after the revisit, reviewed by the
+    # 客户服务主管 with 指导意见
+    report_summary: Mapped[str | None] = mapped_column(Text)  # 过程与结果概述
+    report_evaluation: Mapped[str | None] = mapped_column(Text)  # 评价
+    report_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    report_at: Mapped[datetime | None] = mapped_column(DateTime)
+    review_opinion: Mapped[str | None] = mapped_column(Text)  # 指导意见
+    reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    reviewed_at: Mapped[datetime | None] = mapped_column(DateTime)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=local_now)
 
