@@ -33,6 +33,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from .cjk_text import CjkText
 from .fonts import missing_glyphs, register_cjk_font
 from .layout import (
     Align,
@@ -170,14 +171,14 @@ class _Builder:
         text = escape(format_value(value)).replace("\n", "<br/>")
         return Paragraph(text, self.style(align, size))
 
-    def cell(self, value: Any, width: float, align: Align = "left") -> str | Paragraph:
-        """A plain string when it fits on one line (5x faster), else a wrapping Paragraph.
+    def cell(self, value: Any, width: float, align: Align = "left") -> str | Flowable:
+        """A plain string when it fits on one line (5x faster), else wrapped text.
 
         Plain cells take their font and alignment from the table style.
         """
         text = format_value(value)
         if "\n" in text or stringWidth(text, self.font, FONT_SIZE) > width - 2 * PADDING:
-            return self.para(text, align)
+            return CjkText(text, self.font, FONT_SIZE, LEADING, align)
         return text
 
     def caption_row(self, index: int, n_cols: int) -> list[Any] | None:

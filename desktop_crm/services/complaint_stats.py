@@ -144,9 +144,14 @@ def _scope(session: Session, actor: User, action: str) -> ColumnElement[bool] | 
 
 
 def _scoped(query: Select, scope: ColumnElement[bool] | None, customer_of: Any) -> Select:
+    """`query` kept to the rows whose customer (`customer_of`) is in reach. The period's
+    rows lead and each one's customer is looked up: a department's reach is hundreds of
+    thousands of customers, a month a few thousand complaints (a join let SQLite start
+    from the customers: 6 s for a department head's month instead of 0.5 s)."""
     if scope is None:
         return query
-    return query.join(Customer, Customer.id == customer_of).where(scope)
+    in_reach = select(Customer.id).where(Customer.id == customer_of, scope)
+    return query.where(in_reach.correlate_except(Customer).exists())
 
 
 def scope_text(session: Session, actor: User, action: str = "view") -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, QUrl, Signal
@@ -20,7 +21,7 @@ from sqlalchemy.orm import Session
 from desktop_crm import documents
 from desktop_crm.config import APP_TITLE
 from desktop_crm.models import User
-from desktop_crm.services import accounts, backup, complaints, customers, rights
+from desktop_crm.services import accounts, backup, complaints, customers, rights, workdays
 
 from .approvals.approvals_page import ApprovalsPage
 from .audit_page import AuditPage
@@ -35,6 +36,9 @@ from .service_call import FAILED, run_service
 from .sign_in_dialog import quiet
 from .today_page import TodayPage
 from .workers import run_job
+
+# How far ahead deadlines reach: in December next year's holidays start to matter.
+CALENDAR_LOOKAHEAD = timedelta(days=31)
 
 
 class MainWindow(QMainWindow):
@@ -242,11 +246,35 @@ class MainWindow(QMainWindow):
         )
         quiet(self.accounts_hint)
         self.user_label = QLabel(objectName="statusUser")
+        self.calendar_hint = QLabel(objectName="statusCalendarHint")
+        self.calendar_hint.linkActivated.connect(lambda _link: self.edit_calendar())
         self.statusBar().addWidget(self.store_label, 1)
         self.statusBar().addWidget(self.accounts_hint)
+        self.statusBar().addWidget(self.calendar_hint)
         self.statusBar().addPermanentWidget(self.user_label)
         self.refresh_user_status()
         self._context.hub.sig_staff_changed.connect(self.refresh_user_status)
+        self.refresh_calendar_hint()
+
+    def refresh_calendar_hint(self, today: date | None = None) -> None:
+        """Say in the status bar, while it holds, that a year the deadlines reach (this one,
+        and the next from December) has no holiday arrangement: neither the library nor the
+        office has it, so its days count Monday–Friday. The link opens 工作日历."""
+        today = today or date.today()
+        years = {today.year, (today + CALENDAR_LOOKAHEAD).year}
+        with self._context.session() as session:
+            missing = workdays.load_calendar(session).uncovered_years(years)
+            may_edit = rights.may(session, self._context.actor(session), "settings", "edit")
+        if not missing:
+            self.calendar_hint.hide()
+            return
+        text = self.tr("{years} 年的法定节假日安排尚未录入，期限暂按周一至周五计算。").format(
+            years="、".join(str(year) for year in missing)
+        )
+        if may_edit:
+            text += '<a href="calendar">' + self.tr("录入工作日历…") + "</a>"
+        self.calendar_hint.setText(text)
+        self.calendar_hint.show()
 
     def refresh_user_status(self) -> None:
         """Who is signed in, and the reminder while no account has a password."""
@@ -474,6 +502,7 @@ class MainWindow(QMainWindow):
 
             run_service(self, self._context, recompute)
             self._context.hub.sig_customers_changed.emit()
+            self.refresh_calendar_hint()
 
     def edit_limits(self) -> None:
         from .settings.limits_dialog import LimitsDialog

@@ -185,3 +185,27 @@ def test_someone_without_the_settings_right_only_looks(
     dialog.mark_selected(False)  # even if the button were pressed, the service refuses
     assert warnings == ["您没有「设置·修改」的权限。如需办理，请联系系统管理员。"]
     assert rows(dialog.office_table) == []
+
+
+def test_the_main_window_tells_of_a_year_without_holidays_until_one_is_entered(
+    qtbot, app_context, session_factory
+) -> None:  # noqa: ANN001
+    from desktop_crm.views.main_window import MainWindow
+
+    window = MainWindow(app_context)
+    qtbot.addWidget(window)
+    window.show()
+    window.refresh_calendar_hint(date(2025, 6, 1))  # a year the library has
+    assert window.calendar_hint.isHidden()
+    window.refresh_calendar_hint(date(2030, 12, 20))  # December: next year's days matter
+    assert window.calendar_hint.isVisible()
+    assert window.calendar_hint.text().startswith(
+        "2030、2031 年的法定节假日安排尚未录入，期限暂按周一至周五计算。"
+    )
+    assert "录入工作日历" in window.calendar_hint.text()
+    with session_factory() as session:
+        admin = bootstrap.administrator(session)
+        workdays.set_day(session, admin, date(2030, 10, 1), False, "国庆节")
+        workdays.set_day(session, admin, date(2031, 1, 1), False, "元旦")
+    window.refresh_calendar_hint(date(2030, 12, 20))
+    assert window.calendar_hint.isHidden()
