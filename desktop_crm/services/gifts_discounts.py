@@ -11,11 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from typing import TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from desktop_crm.models import Approval, Customer, Department, DiscountRequest, GiftRecord, User
+from desktop_crm.models import Customer, Department, DiscountRequest, GiftRecord, User
 
 from . import access, approvals, audit, rights
 from .errors import FieldProblem, NotFound, ValidationError
@@ -89,7 +90,31 @@ def _money(
     return None
 
 
-def _finish(session: Session, approval: Approval, record: GiftRecord | DiscountRequest) -> None:
+_Record = TypeVar("_Record", GiftRecord, DiscountRequest)
+
+
+def _file_request(
+    session: Session,
+    actor: User,
+    record: GiftRecord | DiscountRequest,
+    kind: str,
+    title: str,
+    approver_department: Department,
+) -> None:
+    """Ask the head of `approver_department` to approve `record` (a gift or a discount of
+    `record.customer_id`), keep the record with its approval; commits."""
+    approval = approvals.request_approval(
+        session,
+        actor,
+        kind,
+        title,
+        [approvals.StepSpec(HEAD_ROLE, approver_department.id)],
+        customer_id=record.customer_id,
+        object_type="gift" if kind == GIFT_KIND else "discount",
+        detail={"reason": record.reason},
+    )
+    record.approval_id = approval.id
+    record.created_by_id = actor.id
     session.add(record)
     session.flush()
     approval.object_id = str(record.id)
@@ -152,26 +177,14 @@ def request_gift(
         clean = _clean_gift(gift, value, planned_on, reason)
         marketing = _marketing_department(session)
         title = f"{customer.name}：{clean.gift}" + (f"（{clean.value} 元）" if clean.value else "")
-        approval = approvals.request_approval(
-            session,
-            actor,
-            GIFT_KIND,
-            title,
-            [approvals.StepSpec(HEAD_ROLE, marketing.id)],
-            customer_id=customer.id,
-            object_type="gift",
-            detail={"reason": clean.reason},
-        )
         record = GiftRecord(
             customer_id=customer.id,
             gift=clean.gift,
             value=clean.value,
             planned_on=clean.planned_on,
             reason=clean.reason,
-            approval_id=approval.id,
-            created_by_id=actor.id,
         )
-        _finish(session, approval, record)
+        _file_request(session, actor, record, GIFT_KIND, title, marketing)
         return record
     except Exception:
         session.rollback()
@@ -230,26 +243,14 @@ def request_discount(
         department = _owner_department(session, customer)
         what = clean.product or clean.content
         title = f"{customer.name}：{what}" + (f"（{clean.amount} 元）" if clean.amount else "")
-        approval = approvals.request_approval(
-            session,
-            actor,
-            DISCOUNT_KIND,
-            title,
-            [approvals.StepSpec(HEAD_ROLE, department.id)],
-            customer_id=customer.id,
-            object_type="discount",
-            detail={"reason": clean.reason},
-        )
         record = DiscountRequest(
             customer_id=customer.id,
             product=clean.product,
             content=clean.content,
             amount=clean.amount,
             reason=clean.reason,
-            approval_id=approval.id,
-            created_by_id=actor.id,
         )
-        _finish(session, approval, record)
+        _file_request(session, actor, record, DISCOUNT_KIND, title, department)
         return record
     except Exception:
         session.rollback()
@@ -287,17 +288,24 @@ class DiscountRow:
     steps_summary: str
 
 
-def customer_gifts(session: Session, actor: User, customer_id: int) -> list[GiftRow]:
-    """The customer's 礼品登记, newest first, each with its approval's state."""
+def _requests_of(
+    session: Session, actor: User, customer_id: int, model: type[_Record]
+) -> list[tuple[_Record, approvals.ApprovalRow]]:
+    """The customer's gifts or discounts (`model`), newest first, each with its approval."""
     _customer(session, actor, customer_id)
     found = list(
         session.scalars(
-            select(GiftRecord)
-            .where(GiftRecord.customer_id == customer_id)
-            .order_by(GiftRecord.created_at.desc(), GiftRecord.id.desc())
+            select(model)
+            .where(model.customer_id == customer_id)
+            .order_by(model.created_at.desc(), model.id.desc())
         )
     )
-    states = approvals.approval_rows(session, {g.approval_id for g in found})
+    states = approvals.approval_rows(session, {r.approval_id for r in found})
+    return [(r, states[r.approval_id]) for r in found]
+
+
+def customer_gifts(session: Session, actor: User, customer_id: int) -> list[GiftRow]:
+    """The customer's 礼品登记, newest first, each with its approval's state."""
     return [
         GiftRow(
             id=g.id,
@@ -305,27 +313,18 @@ def customer_gifts(session: Session, actor: User, customer_id: int) -> list[Gift
             value=g.value,
             planned_on=g.planned_on,
             reason=g.reason or "",
-            requested_by=states[g.approval_id].requester,
+            requested_by=state.requester,
             created_at=g.created_at,
             approval_id=g.approval_id,
-            state=states[g.approval_id].state,
-            steps_summary=states[g.approval_id].steps_summary,
+            state=state.state,
+            steps_summary=state.steps_summary,
         )
-        for g in found
+        for g, state in _requests_of(session, actor, customer_id, GiftRecord)
     ]
 
 
 def customer_discounts(session: Session, actor: User, customer_id: int) -> list[DiscountRow]:
     """The customer's 客户优惠申请表, newest first, each with its approval's state."""
-    _customer(session, actor, customer_id)
-    found = list(
-        session.scalars(
-            select(DiscountRequest)
-            .where(DiscountRequest.customer_id == customer_id)
-            .order_by(DiscountRequest.created_at.desc(), DiscountRequest.id.desc())
-        )
-    )
-    states = approvals.approval_rows(session, {d.approval_id for d in found})
     return [
         DiscountRow(
             id=d.id,
@@ -333,13 +332,13 @@ def customer_discounts(session: Session, actor: User, customer_id: int) -> list[
             content=d.content,
             amount=d.amount,
             reason=d.reason or "",
-            requested_by=states[d.approval_id].requester,
+            requested_by=state.requester,
             created_at=d.created_at,
             approval_id=d.approval_id,
-            state=states[d.approval_id].state,
-            steps_summary=states[d.approval_id].steps_summary,
+            state=state.state,
+            steps_summary=state.steps_summary,
         )
-        for d in found
+        for d, state in _requests_of(session, actor, customer_id, DiscountRequest)
     ]
 
 
