@@ -44,7 +44,11 @@ LIST_LIMIT = 500
 STALE = "这份申请刚被别人处理过（审批、录入或撤回）。请刷新后再看。"
 
 # The modules that call register_kind when imported; a later area adds its own here.
-KIND_MODULES = ("desktop_crm.services.grants", "desktop_crm.services.gifts_discounts")
+KIND_MODULES = (
+    "desktop_crm.services.grants",
+    "desktop_crm.services.gifts_discounts",
+    "desktop_crm.services.complaint_handling_reports",
+)
 
 Hook = Callable[[Session, Approval, User], None]
 

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 from desktop_crm.models import Customer, Department, LookupValue, User, UserRole
 
 from . import rights
-from .customer_fields import DEFAULT_DEPARTMENTS, DEFAULT_LOOKUPS
+from .customer_fields import DEFAULT_DEPARTMENTS, DEFAULT_LOOKUP_TAGS, DEFAULT_LOOKUPS
 from .key_customers import refresh_key_customers
 
 ADMIN_LOGIN = "admin"
@@ -23,9 +23,16 @@ def ensure_defaults(session: Session) -> None:
     for list_key, values in DEFAULT_LOOKUPS.items():
         if list_key in present:
             continue
+        tags = DEFAULT_LOOKUP_TAGS.get(list_key, {})
         for order, (value, help_text) in enumerate(values):
             session.add(
-                LookupValue(list_key=list_key, value=value, help_text=help_text, sort_order=order)
+                LookupValue(
+                    list_key=list_key,
+                    value=value,
+                    help_text=help_text,
+                    sort_order=order,
+                    tag=tags.get(value),
+                )
             )
     if session.scalar(select(func.count()).select_from(User)) == 0:
         session.flush()

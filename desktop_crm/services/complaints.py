@@ -11,26 +11,34 @@ call changes nothing: every check runs before the first write.
 from __future__ import annotations
 
 import functools
+import hashlib
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from pathlib import Path
 from typing import ParamSpec, TypeVar
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, lazyload
+from sqlalchemy import update as sql_update
+from sqlalchemy.orm import Session, lazyload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from desktop_crm.models import (
+    Attachment,
+    AttachmentBlob,
     Complaint,
     ComplaintReport,
     ComplaintStep,
     Customer,
     Department,
+    LookupValue,
     User,
     local_now,
 )
 
 from . import access, audit, rights, settings, workdays
+from .customer_fields import DEFAULT_SERVICE_CATEGORIES, SERVICE_TAG
 from .errors import Conflict, FieldProblem, NotFound, PermissionDenied, ValidationError
 from .field_parsing import ParseError, parse_date, parse_datetime
 from .numbering import take_numbers
@@ -89,7 +97,9 @@ CAUSES = (CAUSE_OURS, CAUSE_NOT_OURS, CAUSE_UNFOUNDED)
 CHANNELS = ("电话", "书面", "电子邮件", "来访", "其他")
 REPORT_WAYS = ("书面", "电子邮件", "电话")
 # Service complaints (002 L443) have their own deadlines; the others are product complaints.
-SERVICE_CATEGORIES = ("服务态度", "专业素质", "服务效率", "其他服务")
+# Which categories are service complaints is the office's list (the category's tag, see
+# service_categories); these are the defaults a new store starts with.
+SERVICE_CATEGORIES = DEFAULT_SERVICE_CATEGORIES
 ACCIDENTS = ("重大质量事故", "未遂质量事故")
 ESCALATION = ("受理人", "部门负责人", "分管副总", "总经理")
 # The five levels of DOMAIN §4; the last two send the complaint back (重新处理).
@@ -147,6 +157,25 @@ def categories(session: Session) -> list[str]:
     from . import lookups
 
     return lookups.value_names(session, "complaint_category")
+
+
+CATEGORY_LIST = "complaint_category"
+
+
+def service_categories(session: Session) -> set[str]:
+    """The categories that make a service complaint: those the office tagged 服务 in its
+    list (retired ones too, as a complaint may still hold one)."""
+    return set(
+        session.scalars(
+            select(LookupValue.value).where(
+                LookupValue.list_key == CATEGORY_LIST, LookupValue.tag == SERVICE_TAG
+            )
+        )
+    )
+
+
+def is_service_category(session: Session, category: str | None) -> bool:
+    return category is not None and category in service_categories(session)
 
 
 def _clean(
@@ -556,7 +585,7 @@ def register(
     )
     for key, value in clean.items():
         setattr(complaint, key, value)
-    complaint.is_service = complaint.category in SERVICE_CATEGORIES
+    complaint.is_service = is_service_category(session, complaint.category)
     complaint.customer = customer
     session.add(complaint)
     session.flush()
@@ -614,7 +643,14 @@ def update(
             new=_shown(session, key, value),
         )  # fmt: skip
         setattr(complaint, key, value)
-    complaint.is_service = complaint.category in SERVICE_CATEGORIES
+    if "category" in changes:
+        complaint.is_service = is_service_category(session, complaint.category)
+    if new_customer is not None:  # the complaint's files go with it (they keep its customer)
+        session.execute(
+            sql_update(Attachment)
+            .where(Attachment.complaint_id == complaint.id)
+            .values(customer_id=new_customer)
+        )
     complaint.updated_at = local_now()
     _refresh_deadline(session, complaint)
     session.commit()
@@ -909,3 +945,196 @@ def steps_by_round(complaint: Complaint) -> dict[int, list[ComplaintStep]]:
 
 def open_states() -> Iterable[str]:
     return OPEN_STATES
+
+
+# ------------------------------------------------------------------ service categories
+
+
+def set_service_category(session: Session, actor: User, value_id: int, service: bool) -> int:
+    """Make a complaint category a service complaint (服务类投诉) or not: its tag in the
+    office's list. The open complaints of that category follow at once (their deadlines are
+    computed again); closed ones keep how they were handled. Returns how many changed;
+    commits, and nothing is written when the tag already is as asked."""
+    try:
+        rights.require(session, actor, "settings", "edit")
+        item = session.get(LookupValue, value_id)
+        if item is None:
+            raise NotFound("这个值已不存在。")
+        if item.list_key != CATEGORY_LIST:
+            raise ValidationError("只有投诉类别可以设为服务类投诉。", field="tag")
+        if (item.tag == SERVICE_TAG) == service:
+            return 0
+        old = "是" if item.tag == SERVICE_TAG else "否"
+        item.tag = SERVICE_TAG if service else None
+        query = select(Complaint).where(
+            Complaint.category == item.value,
+            Complaint.state.in_(OPEN_STATES),
+            Complaint.is_service.is_not(service),
+        )
+        following = list(session.scalars(query))
+        for complaint in following:
+            complaint.is_service = service
+            _refresh_deadline(session, complaint)
+        audit.record(
+            session, actor, audit.EDIT, "setting", item.id, f"投诉类别：{item.value}",
+            field="服务类投诉", old=old, new="是" if service else "否",
+            detail=f"{len(following)} 条未结案投诉随之改变期限" if following else None,
+        )  # fmt: skip
+        session.commit()
+        return len(following)
+    except StaleDataError:
+        session.rollback()
+        raise Conflict(STALE_MESSAGE) from None
+    except Exception:
+        session.rollback()
+        raise
+
+
+# ------------------------------------------------------------------ the complaint's files
+# 会议纪要 and 改进措施 of a quality accident's analysis meeting (DOMAIN §2), and other
+# papers: kept in the customer's attachment table (the row names the complaint too, so the
+# customer card lists them as well), read and changed with the complaint's rights.
+
+MEETING_MINUTES, MEASURES, OTHER_FILE = "会议纪要", "改进措施", "其他"
+FILE_KINDS = (MEETING_MINUTES, MEASURES, OTHER_FILE)
+# The meeting's date leads the stored file name: "2026-11-20 质量分析会纪要.docx".
+_DATED_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2}) ")
+MAX_FILE_NAME = 255
+
+
+def meeting_date(item: Attachment) -> date | None:
+    """The date the file's name starts with (the meeting's, for 会议纪要)."""
+    found = _DATED_NAME.match(item.filename)
+    if found is None:
+        return None
+    try:
+        return date.fromisoformat(found.group(1))
+    except ValueError:
+        return None
+
+
+def _dated_name(name: str, day: date | None) -> str:
+    if day is not None and not name.startswith(f"{day:%Y-%m-%d} "):
+        name = f"{day:%Y-%m-%d} {name}"
+    if len(name) > MAX_FILE_NAME:
+        suffix = Path(name).suffix[:20]
+        name = name[: MAX_FILE_NAME - len(suffix)] + suffix
+    return name
+
+
+def _read_file(path: str | Path) -> tuple[str, bytes]:
+    from .customers import MAX_ATTACHMENT_BYTES
+
+    file = Path(path)
+    try:
+        size = file.stat().st_size
+        if size > MAX_ATTACHMENT_BYTES:
+            raise ValidationError(
+                f"文件太大（{size / 1048576:.1f} MB），附件最大 50 MB。", field="attachments"
+            )
+        data = file.read_bytes()
+    except OSError as error:
+        raise ValidationError(
+            f"无法读取文件 {file.name}：{error.strerror or error}", field="attachments"
+        ) from None
+    return file.name, data
+
+
+def add_attachment(
+    session: Session,
+    actor: User,
+    complaint_id: int,
+    path: str | Path,
+    kind: str,
+    meeting_on: object = None,
+) -> Attachment:
+    """Copy a file into the store as one of the complaint's files (会议纪要 needs the date of
+    the meeting, which leads the stored name); commits."""
+    try:
+        complaint = get_complaint(session, actor, complaint_id, "edit")
+        problems: list[FieldProblem] = []
+        if kind not in FILE_KINDS:
+            problems.append(FieldProblem("kind", f"附件类别应为：{'、'.join(FILE_KINDS)}。"))
+        day = None
+        try:
+            day = parse_date(meeting_on)
+        except ParseError as error:
+            problems.append(FieldProblem("meeting_on", f"会议日期：{error}"))
+        if day is None and kind == MEETING_MINUTES and not problems:
+            problems.append(FieldProblem("meeting_on", "会议纪要请填写会议日期。"))
+        if day is not None and day > date.today():
+            problems.append(FieldProblem("meeting_on", "会议日期不能晚于今天。"))
+        if problems:
+            raise ValidationError(problems)
+        name, data = _read_file(path)
+        item = Attachment(
+            customer_id=complaint.customer_id,
+            complaint_id=complaint.id,
+            kind=kind,
+            filename=_dated_name(name, day),
+            size=len(data),
+            sha256=hashlib.sha256(data).hexdigest(),
+            added_by_id=actor.id,
+        )
+        session.add(item)
+        session.flush()
+        session.add(AttachmentBlob(attachment_id=item.id, data=data))
+        audit.record(
+            session, actor, audit.EDIT, "complaint", complaint.id, _label(complaint),
+            field="附件", new=f"{item.kind}：{item.filename}",
+        )  # fmt: skip
+        session.commit()
+        return item
+    except Exception:
+        session.rollback()
+        raise
+
+
+def attachments(session: Session, actor: User, complaint_id: int) -> list[Attachment]:
+    """The complaint's files, oldest first (with who added them)."""
+    get_complaint(session, actor, complaint_id)
+    return list(
+        session.scalars(
+            select(Attachment)
+            .options(selectinload(Attachment.added_by))
+            .where(Attachment.complaint_id == complaint_id)
+            .order_by(Attachment.added_at, Attachment.id)
+        )
+    )
+
+
+def _file(session: Session, attachment_id: int) -> Attachment:
+    item = session.get(Attachment, attachment_id)
+    if item is None or item.complaint_id is None:
+        raise NotFound("这个附件已不存在。")
+    return item
+
+
+def attachment_data(session: Session, actor: User, attachment_id: int) -> tuple[Attachment, bytes]:
+    """One of a complaint's files and its bytes, checked against its checksum."""
+    item = _file(session, attachment_id)
+    assert item.complaint_id is not None
+    get_complaint(session, actor, item.complaint_id)
+    blob = session.get(AttachmentBlob, attachment_id)
+    if blob is None:
+        raise NotFound("这个附件已不存在。")
+    if hashlib.sha256(blob.data).hexdigest() != item.sha256:
+        raise Conflict(f"附件 {item.filename} 已损坏（校验不符），请从备份恢复。")
+    return item, blob.data
+
+
+def remove_attachment(session: Session, actor: User, attachment_id: int) -> None:
+    """Delete one of a complaint's files (recorded in the complaint's audit trail)."""
+    try:
+        item = _file(session, attachment_id)
+        assert item.complaint_id is not None
+        complaint = get_complaint(session, actor, item.complaint_id, "edit")
+        audit.record(
+            session, actor, audit.EDIT, "complaint", complaint.id, _label(complaint),
+            field="附件", old=f"{item.kind}：{item.filename}",
+        )  # fmt: skip
+        session.delete(item)
+        session.commit()
+    except Exception:
+        session.rollback()
+        raise

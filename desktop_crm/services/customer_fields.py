@@ -214,7 +214,8 @@ DEFAULT_LOOKUPS: dict[str, list[tuple[str, str | None]]] = {
         )
     ],
     "credit_rating": [("AAA", None), ("AA", None), ("A", None), ("B", None), ("C", None)],
-    # DOMAIN §2; the last four are service complaints, with their own deadlines.
+    # DOMAIN §2; the last four are service complaints (DEFAULT_LOOKUP_TAGS), with their own
+    # deadlines.
     "complaint_category": [
         (v, None)
         for v in (
@@ -230,6 +231,14 @@ DEFAULT_LOOKUPS: dict[str, list[tuple[str, str | None]]] = {
             "其他服务",
         )
     ],
+}
+
+# What the program does with a value beyond showing it (LookupValue.tag): a complaint
+# category tagged SERVICE_TAG is a service complaint, with the service deadlines (DOMAIN §2).
+SERVICE_TAG = "服务"
+DEFAULT_SERVICE_CATEGORIES = ("服务态度", "专业素质", "服务效率", "其他服务")
+DEFAULT_LOOKUP_TAGS: dict[str, dict[str, str]] = {
+    "complaint_category": {value: SERVICE_TAG for value in DEFAULT_SERVICE_CATEGORIES},
 }
 
 DEFAULT_DEPARTMENTS: list[tuple[str, str]] = [

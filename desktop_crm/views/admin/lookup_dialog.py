@@ -1,4 +1,5 @@
-"""分类列表设置: the configurable lists (客户类别, 等级, 来源渠道, …) and their values."""
+"""分类列表设置: the configurable lists (客户类别, 等级, 来源渠道, …) and their values; in the
+投诉类别 list, which categories are service complaints (服务类投诉, the value's tag)."""
 
 from __future__ import annotations
 
@@ -26,8 +27,8 @@ from PySide6.QtWidgets import (
 from sqlalchemy.orm import Session
 
 from desktop_crm.models import User
-from desktop_crm.services import lookups
-from desktop_crm.services.customer_fields import LOOKUP_LISTS
+from desktop_crm.services import complaints, lookups
+from desktop_crm.services.customer_fields import LOOKUP_LISTS, SERVICE_TAG
 from desktop_crm.services.errors import ValidationError
 from desktop_crm.views import messages
 from desktop_crm.views.admin.record_table import CENTER, RIGHT, cell, show_records
@@ -42,6 +43,16 @@ class LookupRow:
     help_text: str | None
     active: bool
     used: int
+    tag: str | None = None
+
+    @property
+    def service(self) -> bool:
+        return self.tag == SERVICE_TAG
+
+
+# The list whose values may be marked 服务类投诉, with their own deadlines (DOMAIN §2).
+SERVICE_LIST = complaints.CATEGORY_LIST
+SERVICE_COLUMN = 4
 
 
 def _load_rows(session: Session, list_key: str) -> list[LookupRow]:
@@ -52,6 +63,7 @@ def _load_rows(session: Session, list_key: str) -> list[LookupRow]:
             help_text=item.help_text,
             active=item.active,
             used=lookups.usage_count(session, list_key, item.value),
+            tag=item.tag,
         )
         for item in lookups.values(session, list_key, active_only=False)
     ]
@@ -157,11 +169,12 @@ class LookupListsDialog(QDialog):
         font.setBold(True)
         self.heading.setFont(font)
 
-        self.table = QTableWidget(0, 4, self)
+        self.table = QTableWidget(0, 5, self)
         self.table.setObjectName("lookupValues")
         self.table.setHorizontalHeaderLabels(
-            [self.tr("值"), self.tr("说明"), self.tr("状态"), self.tr("使用客户数")]
-        )
+            [self.tr("值"), self.tr("说明"), self.tr("状态"), self.tr("使用客户数"),
+             self.tr("服务类投诉")]
+        )  # fmt: skip
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -172,6 +185,7 @@ class LookupListsDialog(QDialog):
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(SERVICE_COLUMN, QHeaderView.ResizeMode.ResizeToContents)
         self.table.doubleClicked.connect(self.rename_selected)
 
         self.add_button = QPushButton(self.tr("添加…"), self)
@@ -186,6 +200,14 @@ class LookupListsDialog(QDialog):
         self.up_button.setObjectName("upButton")
         self.down_button = QPushButton(self.tr("下移"), self)
         self.down_button.setObjectName("downButton")
+        self.service_button = QPushButton(self.tr("设为服务类投诉"), self)
+        self.service_button.setObjectName("serviceButton")
+        self.service_button.setToolTip(
+            self.tr(
+                "服务类投诉按服务投诉的期限办理：受理后开始调查、给出满意答复的工作日数见期限设置。"
+            )
+        )
+        self.service_button.clicked.connect(self.toggle_service)
         self.add_button.clicked.connect(self.add_value)
         self.rename_button.clicked.connect(self.rename_selected)
         self.delete_button.clicked.connect(self.delete_selected)
@@ -201,6 +223,7 @@ class LookupListsDialog(QDialog):
             self.active_button,
             self.up_button,
             self.down_button,
+            self.service_button,
         ):
             button_column.addWidget(button)
         button_column.addStretch(1)
@@ -211,6 +234,16 @@ class LookupListsDialog(QDialog):
         )
         hint.setWordWrap(True)
         hint.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        self.service_hint = QLabel(
+            self.tr(
+                "标为服务类投诉的类别按服务投诉的期限办理（改名后仍是服务类投诉）；"
+                "改变标记时，该类别未结案的投诉随之重算期限，已结案的不变。"
+            ),
+            self,
+        )
+        self.service_hint.setObjectName("serviceHint")
+        self.service_hint.setWordWrap(True)
+        self.service_hint.setForegroundRole(QPalette.ColorRole.PlaceholderText)
 
         right = QVBoxLayout()
         right.addWidget(self.heading)
@@ -219,6 +252,7 @@ class LookupListsDialog(QDialog):
         values_row.addLayout(button_column)
         right.addLayout(values_row, 1)
         right.addWidget(hint)
+        right.addWidget(self.service_hint)
 
         body = QHBoxLayout()
         body.addWidget(self.list_widget)
@@ -288,6 +322,13 @@ class LookupListsDialog(QDialog):
         if rows is FAILED:
             return
         self._rows = rows
+        service_list = list_key == SERVICE_LIST
+        self.table.setColumnHidden(SERVICE_COLUMN, not service_list)
+        self.table.horizontalHeaderItem(3).setText(
+            self.tr("使用投诉数") if service_list else self.tr("使用客户数")
+        )
+        self.service_button.setVisible(service_list)
+        self.service_hint.setVisible(service_list)
         self.heading.setText(
             self.tr("「{name}」的值（共 {count} 个）").format(
                 name=LOOKUP_LISTS[list_key], count=len(rows)
@@ -304,6 +345,7 @@ class LookupListsDialog(QDialog):
                         cell(row.help_text, tooltip=row.help_text or ""),
                         cell(self.tr("启用") if row.active else self.tr("停用"), CENTER),
                         cell(row.used, RIGHT),
+                        cell(self.tr("是") if row.service else "", CENTER),
                     ],
                 )
                 for row in rows
@@ -321,6 +363,10 @@ class LookupListsDialog(QDialog):
         self.up_button.setEnabled(has and index > 0)
         self.down_button.setEnabled(has and index < len(self._rows) - 1)
         self.active_button.setText(self.tr("启用") if row and not row.active else self.tr("停用"))
+        self.service_button.setEnabled(has)
+        self.service_button.setText(
+            self.tr("取消服务类投诉") if row and row.service else self.tr("设为服务类投诉")
+        )
         self.delete_button.setToolTip(
             self.tr("有 {count} 个客户正在使用，不能删除").format(count=row.used)
             if row and row.used
@@ -419,6 +465,30 @@ class LookupListsDialog(QDialog):
             else self.tr("已停用「{value}」：不再供选择，已有客户不受影响。")
         )
         self._changed(row.id, status.format(value=row.value))
+
+    def toggle_service(self) -> None:
+        """Mark the selected complaint category a service complaint, or not any more."""
+        row = self.selected_row()
+        if row is None or self.current_list_key() != SERVICE_LIST:
+            return
+        service = not row.service
+        moved = run_service(
+            self,
+            self._context,
+            lambda s, a: complaints.set_service_category(s, a, row.id, service),
+        )
+        if moved is FAILED:
+            return
+        status = (
+            self.tr("「{value}」已设为服务类投诉。")
+            if service
+            else self.tr("「{value}」已不再是服务类投诉。")
+        ).format(value=row.value)
+        if moved:
+            status += self.tr("{count} 条未结案投诉已重算期限。").format(count=moved)
+        self._changed(row.id, status)
+        if moved:
+            self._context.hub.sig_complaints_changed.emit()
 
     def move_selected(self, offset: int) -> None:
         row = self.selected_row()

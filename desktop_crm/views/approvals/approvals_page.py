@@ -107,6 +107,8 @@ class ApprovalsPage(QWidget):
         self._build()
         self.tabs.currentChanged.connect(lambda _index: self._selection_changed())
         context.hub.sig_customers_changed.connect(self.refresh)
+        # a 顾客投诉处理报告表 is asked for from the complaint's record
+        context.hub.sig_complaints_changed.connect(self.refresh)
         self.refresh()
 
     # ------------------------------------------------------------------ layout

@@ -1,6 +1,7 @@
 """顾客产品质量投诉调查处理记录: register a complaint, correct it, and move it through its
 states with the actions its state allows; the steps of every round and the reports to the
-heads are shown; the record prints.
+heads are shown; the record prints. Two more tabs: the 顾客投诉处理报告表 with their approval
+(处理报告) and the complaint's files — an accident's 会议纪要 and 改进措施 (附件).
 
 The dialog holds plain values only; every store access is one short session (run_service).
 """
@@ -40,6 +41,8 @@ from ..pdf_preview import PdfPreviewDialog
 from ..service_call import FAILED, run_service
 from .action_forms import BUTTON_NAMES, ActionForm, specs
 from .complaint_fields import FieldEditor, field_choices, lay_out, make_editor
+from .complaint_files import ComplaintFilesTab
+from .handling_report_part import HandlingReportPart
 
 ERROR_COLOR = "#c0392b"
 OVERDUE_MARK = "⚠"
@@ -224,6 +227,12 @@ class ComplaintDialog(QDialog):
         self.record_tab = self.tabs.addTab(scroll, self.tr("投诉登记"))
         self.handling_page = self._handling_page()
         self.handling_tab = self.tabs.addTab(self.handling_page, self.tr("调查处理"))
+        self.report_part = HandlingReportPart(self.context, self._departments, self)
+        self.report_part.sig_changed.connect(self._report_written)
+        self.report_tab = self.tabs.addTab(self.report_part, self.tr("处理报告"))
+        self.files_tab = ComplaintFilesTab(self.context, self)
+        self.files_tab.sig_changed.connect(self._files_changed)
+        self.files_tab_index = self.tabs.addTab(self.files_tab, self.tr("附件"))
 
         self.status_label = QLabel(self)
         self.status_label.setObjectName("complaintStatus")
@@ -301,6 +310,8 @@ class ComplaintDialog(QDialog):
         self.setWindowTitle(self.tr("顾客产品质量投诉调查处理记录 — 新投诉"))
         self.deadline_label.hide()
         self.tabs.setTabEnabled(self.handling_tab, False)
+        self.tabs.setTabEnabled(self.report_tab, False)
+        self.tabs.setTabEnabled(self.files_tab_index, False)
         self.print_button.hide()
         allowed = run_service(
             self, self.context, lambda s, a: complaints.permitted_actions(s, a, None)
@@ -385,6 +396,7 @@ class ComplaintDialog(QDialog):
             self.findings_labels[what].setText(text or "—")
         self._fill_table(self.steps_table, stored.steps)
         self._fill_table(self.reports_table, stored.reports)
+        self._load_parts(stored)
         editable = may_edit and stored.state != complaints.CLOSED
         self.save_button.setVisible(editable)
         for editor in self.editors.values():
@@ -392,6 +404,34 @@ class ComplaintDialog(QDialog):
         self.print_button.setVisible("print" in stored.permitted)
         if not may_edit:
             self.status_label.setText(self.tr("只读：您可以查看这条投诉，但没有修改的权限。"))
+
+    def _load_parts(self, stored: StoredComplaint) -> None:
+        """The 处理报告 and 附件 tabs of a saved complaint."""
+        complaint_id = self.complaint_id
+        assert complaint_id is not None
+        self.tabs.setTabEnabled(self.report_tab, True)
+        self.tabs.setTabEnabled(self.files_tab_index, True)
+        self.report_part.load(complaint_id, stored.number, stored.state, stored.permitted)
+        self.files_tab.load(complaint_id)
+        self.files_tab.set_editable("edit" in stored.permitted)
+        accident = stored.values.get("accident")
+        self.tabs.setTabText(
+            self.files_tab_index,
+            self.tr("附件（会议纪要、改进措施）") if accident else self.tr("附件"),
+        )
+
+    def _report_written(self, status: str) -> None:
+        assert self.stored is not None and self.complaint_id is not None
+        self.report_part.load(
+            self.complaint_id, self.stored.number, self.stored.state, self.stored.permitted
+        )
+        self.tabs.setCurrentIndex(self.report_tab)
+        self.status_label.setText(status)
+
+    def _files_changed(self, status: str) -> None:
+        if self.complaint_id is not None:
+            self.files_tab.load(self.complaint_id)
+        self.status_label.setText(status)
 
     @staticmethod
     def _fill_table(table: QTableWidget, rows: list[tuple[object, ...]]) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 
@@ -20,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.orm import Session
 
-from desktop_crm.models import User
+from desktop_crm.models import Attachment, User
 from desktop_crm.services import customers
 from desktop_crm.views import messages
 from desktop_crm.views.context import AppContext
@@ -57,14 +58,22 @@ def size_text(size: int) -> str:
 
 class AttachmentsTab(QWidget):
     """Adding or removing a file is saved at once, apart from the card; `sig_changed(status)`
-    says so (the status text may be empty)."""
+    says so (the status text may be empty).
+
+    The four `_*_file(s)` methods are the service calls; a subclass shows another record's
+    files (a complaint's) by overriding them, with its own `kinds`."""
 
     sig_changed = Signal(str)
 
-    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        context: AppContext,
+        parent: QWidget | None = None,
+        kinds: Sequence[str] = ATTACHMENT_KINDS,
+    ) -> None:
         super().__init__(parent)
         self._context = context
-        self._customer_id: int | None = None
+        self._customer_id: int | None = None  # the record whose files are shown
         self.table = list_table(
             self,
             "attachmentTable",
@@ -78,7 +87,7 @@ class AttachmentsTab(QWidget):
         self.table.itemSelectionChanged.connect(self._update_buttons)
         self.kind_combo = QComboBox(self)
         self.kind_combo.setObjectName("attachmentKind")
-        for kind in ATTACHMENT_KINDS:
+        for kind in kinds:
             self.kind_combo.addItem(tr_data(kind), kind)
         self.add_button = plain_button(self, self.tr("添加…"), "attachmentAdd")
         self.add_button.clicked.connect(self._add_attachment)
@@ -86,7 +95,7 @@ class AttachmentsTab(QWidget):
         self.open_button.clicked.connect(self._open_attachment)
         self.remove_button = plain_button(self, self.tr("删除"), "attachmentRemove")
         self.remove_button.clicked.connect(self._remove_attachment)
-        buttons = QHBoxLayout()
+        buttons = self.buttons_row = QHBoxLayout()
         buttons.addWidget(QLabel(self.tr("类别"), self))
         buttons.addWidget(self.kind_combo)
         buttons.addWidget(self.add_button)
@@ -102,6 +111,24 @@ class AttachmentsTab(QWidget):
         layout.addLayout(buttons)
         layout.addWidget(note)
 
+    # ------------------------------------------------------------------ the service calls
+
+    def _list_files(self, session: Session, actor: User, owner_id: int) -> list[Attachment]:
+        return customers.attachments(session, actor, owner_id)
+
+    def _add_file(self, session: Session, actor: User, owner_id: int, path: str, kind: str) -> None:
+        customers.add_attachment(session, actor, owner_id, path, kind)
+
+    def _read_file(
+        self, session: Session, actor: User, attachment_id: int
+    ) -> tuple[Attachment, bytes]:
+        return customers.attachment_data(session, actor, attachment_id)
+
+    def _remove_file(self, session: Session, actor: User, attachment_id: int) -> None:
+        customers.remove_attachment(session, actor, attachment_id)
+
+    # ------------------------------------------------------------------ the tab
+
     def load(self, customer_id: int | None) -> bool:
         """Show the customer's files; False (after saying why) when they cannot be read."""
         self._customer_id = customer_id
@@ -113,7 +140,7 @@ class AttachmentsTab(QWidget):
             return [
                 (a.id, a.kind, a.filename, a.size, a.added_at,
                  a.added_by.name if a.added_by else "")
-                for a in customers.attachments(session, actor, customer_id)
+                for a in self._list_files(session, actor, customer_id)
             ]  # fmt: skip
 
         rows = run_service(self, self._context, read)
@@ -158,7 +185,7 @@ class AttachmentsTab(QWidget):
         kind = self.kind_combo.currentData()
 
         def add(session: Session, actor: User) -> None:
-            customers.add_attachment(session, actor, customer_id, path, kind)
+            self._add_file(session, actor, customer_id, path, kind)
 
         if run_service(self, self._context, add, refusal_title=self.tr("无法添加附件")) is FAILED:
             return
@@ -171,7 +198,7 @@ class AttachmentsTab(QWidget):
         attachment_id = selected[0]
 
         def read(session: Session, actor: User) -> tuple[str, bytes]:
-            item, data = customers.attachment_data(session, actor, attachment_id)
+            item, data = self._read_file(session, actor, attachment_id)
             return item.filename, data
 
         loaded = run_service(self, self._context, read, refusal_title=self.tr("无法打开附件"))
@@ -211,7 +238,7 @@ class AttachmentsTab(QWidget):
             return
 
         def remove(session: Session, actor: User) -> None:
-            customers.remove_attachment(session, actor, attachment_id)
+            self._remove_file(session, actor, attachment_id)
 
         if (
             run_service(self, self._context, remove, refusal_title=self.tr("无法删除附件"))
