@@ -21,8 +21,7 @@ from desktop_crm.config import APP_TITLE
 from desktop_crm.services import accounts
 from desktop_crm.services.errors import ServiceError
 from desktop_crm.views import messages
-
-_ERROR_STYLE = "color: #c0392b;"
+from desktop_crm.views.field_errors import ERROR_STYLE
 
 
 def quiet(label: QLabel) -> None:
@@ -76,7 +75,7 @@ class SignInDialog(QDialog):
         self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)
         self.error_label = QLabel(self)
         self.error_label.setObjectName("signInError")
-        self.error_label.setStyleSheet(_ERROR_STYLE)
+        self.error_label.setStyleSheet(ERROR_STYLE)
         self.error_label.setWordWrap(True)
 
         form = QFormLayout()

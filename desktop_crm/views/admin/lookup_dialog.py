@@ -33,6 +33,7 @@ from desktop_crm.services.errors import ValidationError
 from desktop_crm.views import messages
 from desktop_crm.views.admin.record_table import CENTER, RIGHT, cell, show_records
 from desktop_crm.views.context import AppContext
+from desktop_crm.views.field_errors import ERROR_STYLE
 from desktop_crm.views.service_call import FAILED, run_service
 
 
@@ -94,7 +95,7 @@ class LookupValueEditor(QDialog):
         self.value_edit.setMaxLength(60)
         self.value_error = QLabel(self)
         self.value_error.setObjectName("valueError")
-        self.value_error.setStyleSheet("color: #c0392b;")
+        self.value_error.setStyleSheet(ERROR_STYLE)
         self.value_error.setWordWrap(True)
         self.value_error.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         self.value_error.hide()

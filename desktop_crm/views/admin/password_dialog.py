@@ -17,9 +17,8 @@ from desktop_crm.models import User
 from desktop_crm.services import accounts
 from desktop_crm.services.errors import NotFound, ValidationError
 from desktop_crm.views.context import AppContext
+from desktop_crm.views.field_errors import ERROR_STYLE
 from desktop_crm.views.service_call import FAILED, run_service
-
-_ERROR_STYLE = "color: #c0392b;"
 
 
 def _target(session: Session, actor: User, user_id: int | None) -> tuple[str, bool]:
@@ -52,7 +51,7 @@ class PasswordDialog(QDialog):
         )
         self.error_label = QLabel(self)
         self.error_label.setObjectName("passwordError")
-        self.error_label.setStyleSheet(_ERROR_STYLE)
+        self.error_label.setStyleSheet(ERROR_STYLE)
         self.error_label.setWordWrap(True)
         self.error_label.hide()
 

@@ -29,6 +29,7 @@ from desktop_crm.services import rights, rights_admin
 from desktop_crm.services.customer_fields import ROLES
 from desktop_crm.views import messages
 from desktop_crm.views.context import AppContext
+from desktop_crm.views.field_errors import ERROR_STYLE
 from desktop_crm.views.service_call import FAILED, run_service
 
 Right = tuple[str, str]
@@ -72,7 +73,7 @@ class RightsDialog(QDialog):
         self.notice_label = QLabel(self)
         self.notice_label.setObjectName("rightsNotice")
         self.notice_label.setWordWrap(True)
-        self.notice_label.setStyleSheet("color: #c0392b;")
+        self.notice_label.setStyleSheet(ERROR_STYLE)
         self.notice_label.hide()
 
         self.table = QTableWidget(len(rights.AREAS), len(rights.ACTIONS), self)

@@ -33,10 +33,8 @@ from desktop_crm.views.admin.password_dialog import PasswordDialog
 from desktop_crm.views.admin.reassign_dialog import ReassignDialog
 from desktop_crm.views.admin.record_table import CENTER, RIGHT, cell, show_records
 from desktop_crm.views.context import AppContext
-from desktop_crm.views.field_errors import show_field_errors
+from desktop_crm.views.field_errors import ERROR_STYLE, show_field_errors
 from desktop_crm.views.service_call import FAILED, run_service
-
-_ERROR_STYLE = "color: #c0392b;"
 
 
 @dataclass(frozen=True)
@@ -122,7 +120,7 @@ class StaffEditDialog(QDialog):
             form.addRow(label, widget)
             error = QLabel(self)
             error.setObjectName(f"{key}Error")
-            error.setStyleSheet(_ERROR_STYLE)
+            error.setStyleSheet(ERROR_STYLE)
             error.setWordWrap(True)
             error.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
             error.hide()
@@ -130,7 +128,7 @@ class StaffEditDialog(QDialog):
             form.addRow("", error)
         self.general_error = QLabel(self)
         self.general_error.setObjectName("generalError")
-        self.general_error.setStyleSheet(_ERROR_STYLE)
+        self.general_error.setStyleSheet(ERROR_STYLE)
         self.general_error.setWordWrap(True)
         self.general_error.hide()
 

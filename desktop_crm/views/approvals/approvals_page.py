@@ -38,6 +38,7 @@ from desktop_crm.services.errors import ValidationError
 from desktop_crm.views import messages
 from desktop_crm.views.admin.record_table import CENTER, cell, show_records
 from desktop_crm.views.context import AppContext
+from desktop_crm.views.field_errors import ERROR_STYLE
 from desktop_crm.views.service_call import FAILED, run_service
 
 from .request_dialogs import FormDialog, GrantRequestDialog, date_edit, line_edit, to_date
@@ -49,7 +50,6 @@ PENDING, MINE, DECIDED, PAPER, GRANTS = (
     "paperApprovals",
     "grantsTable",
 )
-_ERROR_STYLE = "color: #c0392b;"
 
 
 @dataclass(frozen=True)
@@ -174,7 +174,7 @@ class ApprovalsPage(QWidget):
         self.comment_edit.setPlaceholderText(self.tr("审批意见（拒绝时必须填写理由）"))
         self.comment_error = QLabel(self)
         self.comment_error.setObjectName("decisionError")
-        self.comment_error.setStyleSheet(_ERROR_STYLE)
+        self.comment_error.setStyleSheet(ERROR_STYLE)
         self.comment_error.hide()
         self.approve_button = self._button("approveButton", self.tr("批准"), self.approve_selected)
         self.refuse_button = self._button("refuseButton", self.tr("拒绝"), self.refuse_selected)

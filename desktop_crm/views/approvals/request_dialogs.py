@@ -36,13 +36,12 @@ from desktop_crm.services import gifts_discounts, grants, rights, staff
 from desktop_crm.services.errors import ValidationError
 from desktop_crm.views.admin.record_table import RIGHT, cell, show_records
 from desktop_crm.views.context import AppContext
-from desktop_crm.views.field_errors import show_field_errors
+from desktop_crm.views.field_errors import ERROR_STYLE, show_field_errors
 from desktop_crm.views.service_call import FAILED, _Failed, run_service
 from desktop_crm.views.widgets import DATE_FORMAT, OptionalDateEdit, StaffCombo
 
 T = TypeVar("T")
 
-_ERROR_STYLE = "color: #c0392b;"
 GRANT_DAYS = 30  # a grant asked for runs a month unless the user says otherwise
 
 
@@ -113,7 +112,7 @@ class FormDialog(QDialog):
     def _error_label(self, name: str) -> QLabel:
         label = QLabel(self)
         label.setObjectName(name)
-        label.setStyleSheet(_ERROR_STYLE)
+        label.setStyleSheet(ERROR_STYLE)
         label.setWordWrap(True)
         label.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         label.hide()

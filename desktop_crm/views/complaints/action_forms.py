@@ -28,13 +28,13 @@ from sqlalchemy.orm import Session
 from desktop_crm.models import User
 from desktop_crm.services import complaints
 from desktop_crm.services.errors import ValidationError
+from desktop_crm.views.field_errors import ERROR_STYLE
 
 from ..context import AppContext
 from ..field_errors import show_field_errors
 from ..service_call import FAILED, run_service
 
 DATETIME_FORMAT = "yyyy-MM-dd HH:mm"
-ERROR_STYLE = "color: #c0392b;"
 # The three the complaint goes to on the day (DOMAIN §2), each by phone until changed.
 REPORT_TO = ("市场营销部负责人", "质检部负责人", "责任部门")
 

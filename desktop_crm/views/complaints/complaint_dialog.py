@@ -33,6 +33,7 @@ from desktop_crm.formatting import text_of
 from desktop_crm.models import Customer, User
 from desktop_crm.services import access, complaints, settings, staff, workdays
 from desktop_crm.services.errors import FieldProblem, ValidationError
+from desktop_crm.views.field_errors import ERROR_COLOR
 
 from ..context import AppContext
 from ..customers.card_widgets import list_table, plain_button, read_only_item
@@ -44,7 +45,6 @@ from .complaint_fields import FieldEditor, field_choices, lay_out, make_editor
 from .complaint_files import ComplaintFilesTab
 from .handling_report_part import HandlingReportPart
 
-ERROR_COLOR = "#c0392b"
 OVERDUE_MARK = "⚠"
 STEP_HEADERS = ["轮次", "时间", "办理", "原状态", "新状态", "办理人", "说明"]
 REPORT_HEADERS = ["上报对象", "方式", "上报时间", "上报人"]

@@ -5,7 +5,6 @@ picked by typing its name or pinyin."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import date, datetime
 
 from PySide6.QtCore import QDate, QDateTime, Qt, QTime, QTimer, Signal
@@ -27,13 +26,13 @@ from desktop_crm.services.complaint_list import customers_for_complaints
 from desktop_crm.services.complaints import ComplaintField
 
 from ..context import AppContext
+from ..field_errors import ERROR_COLOR, FieldEditor
 from ..service_call import FAILED, run_service
 from ..widgets import OptionalDateEdit
 from .action_forms import DATETIME_FORMAT, ERROR_STYLE
 
 SEARCH_DELAY_MS = 150
 HELP_STYLE = "color: #5d6d7e;"
-_INVALID_STYLE = "border: 1px solid #c0392b;"
 
 
 def qdatetime(value: datetime) -> QDateTime:
@@ -45,6 +44,8 @@ def qdatetime(value: datetime) -> QDateTime:
 class CustomerPicker(QWidget):
     """A customer picked by typing (name, 简称, pinyin initials, phone): the matches show
     under the line; a click or Enter picks one. Typing again drops the choice."""
+
+    has_read_only_mode = True  # FieldEditor.set_read_only calls setReadOnly
 
     sig_changed = Signal()
 
@@ -138,30 +139,6 @@ class CustomerPicker(QWidget):
         customer_id, code, name = data
         self.set_value(customer_id, f"{code}  {name}", name)
         self.sig_changed.emit()
-
-
-@dataclass
-class FieldEditor:
-    """One field on screen: its widget, how to read and fill it, where its refusal goes."""
-
-    field: ComplaintField
-    widget: QWidget
-    error: QLabel
-    get: Callable[[], object]
-    put: Callable[[object], None]
-
-    def show_error(self, message: str | None) -> None:
-        """The refusal beside the field (None clears it); the typing stays as it is."""
-        self.error.setText(message or "")
-        self.error.setVisible(bool(message))
-        if isinstance(self.widget, QLineEdit | QPlainTextEdit):
-            self.widget.setStyleSheet(_INVALID_STYLE if message else "")
-
-    def set_read_only(self, read_only: bool) -> None:
-        if isinstance(self.widget, QLineEdit | QPlainTextEdit | CustomerPicker):
-            self.widget.setReadOnly(read_only)
-        else:
-            self.widget.setEnabled(not read_only)
 
 
 def _choice_combo(parent: QWidget, choices: Sequence[tuple[str, object]]) -> QComboBox:
@@ -280,7 +257,7 @@ def lay_out(page: QWidget, editors: Sequence[FieldEditor], line_height: int) -> 
     for editor in editors:
         text = editor.field.label
         if editor.field.required:
-            text += ' <span style="color:#c0392b">*</span>'
+            text += f' <span style="color:{ERROR_COLOR}">*</span>'
         label = QLabel(text, page)
         label.setTextFormat(Qt.TextFormat.RichText)
         label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)

@@ -7,7 +7,6 @@ editor, and each editor gets a red line beside it for the service's refusal.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date
 
 from PySide6.QtCore import Qt
@@ -26,29 +25,8 @@ from PySide6.QtWidgets import (
 
 from desktop_crm.services.customer_fields import FIELDS, CustomerField
 from desktop_crm.views.customers.card_widgets import ERROR_COLOR, HELP_COLOR, error_label, tr_data
+from desktop_crm.views.field_errors import FieldEditor
 from desktop_crm.views.widgets import ChoiceCombo, OptionalDateEdit, StaffCombo
-
-_INVALID_STYLE = f"border: 1px solid {ERROR_COLOR};"
-
-
-@dataclass
-class FieldEditor:
-    """One card field on screen: its widget, how to read and fill it, where its error goes."""
-
-    field: CustomerField
-    widget: QWidget
-    error: QLabel
-    get: Callable[[], object]
-    put: Callable[[object], None]
-    tab_index: int = 0
-
-    def show_error(self, message: str | None) -> None:
-        """Show the refusal beside the field (None clears it); the typing stays as it is."""
-        self.error.setText(message or "")
-        self.error.setVisible(bool(message))
-        self.widget.setToolTip(message or "")
-        if isinstance(self.widget, QLineEdit | QPlainTextEdit):
-            self.widget.setStyleSheet(_INVALID_STYLE if message else "")
 
 
 def add_field_tabs(tabs: QTabWidget, on_edited: Callable[[str], None]) -> dict[str, FieldEditor]:

@@ -17,8 +17,8 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_crm.formatting import text_of
+from desktop_crm.views.field_errors import ERROR_COLOR
 
-ERROR_COLOR = "#c0392b"
 HELP_COLOR = "#5d6d7e"
 
 

@@ -36,6 +36,7 @@ from desktop_crm.services.errors import ValidationError
 from desktop_crm.services.workdays import LibraryDay, OfficeDay, WorkCalendar
 from desktop_crm.views.admin.record_table import CENTER, cell, show_records
 from desktop_crm.views.context import AppContext
+from desktop_crm.views.field_errors import ERROR_STYLE
 from desktop_crm.views.service_call import FAILED, run_service
 
 REST_TEXT = QColor("#b3261e")
@@ -46,7 +47,6 @@ OFFICE_FRAME = QColor("#c77700")
 REST_MARK, WORK_MARK = "休", "班"
 WEEKDAYS = "一二三四五六日"
 FIRST_YEAR, LAST_YEAR = 2000, 2100
-_ERROR_STYLE = "color: #c0392b;"
 _WARNING_STYLE = "background: #fff4d6; border: 1px solid #e0b34c; border-radius: 3px; padding: 6px;"
 
 
@@ -216,7 +216,7 @@ class CalendarDialog(QDialog):
         self.note_edit.setPlaceholderText(self.tr("备注，如：国务院办公厅通知 / 本公司安排"))
         self.note_error = QLabel(self)
         self.note_error.setObjectName("noteError")
-        self.note_error.setStyleSheet(_ERROR_STYLE)
+        self.note_error.setStyleSheet(ERROR_STYLE)
         self.note_error.setWordWrap(True)
         self.note_error.hide()
         self.work_button = QPushButton(self.tr("设为上班"), self)
