@@ -30,7 +30,7 @@ from .context import AppContext
 from .customers.customer_page import CustomerPage
 from .customers.import_dialog import import_customers
 from .list_export import ask_xlsx_path, export_in_background
-from .pdf_preview import PdfPreviewDialog
+from .pdf_preview import preview_form
 from .revisits.revisit_page import RevisitPage
 from .service_call import FAILED, run_service
 from .sign_in_dialog import quiet
@@ -428,24 +428,24 @@ class MainWindow(QMainWindow):
             )
             return
 
-        def card(session: Session, actor: User) -> tuple[str, bytes]:
-            code = customers.get_customer(session, actor, customer_id, "print").code
-            return code, documents.customer_card_pdf(session, actor, customer_id)
-
-        made = run_service(self, self._context, card, refusal_title=self.tr("无法打印"))
-        if made is FAILED:
+        code = run_service(
+            self,
+            self._context,
+            lambda session, actor: (
+                customers.get_customer(session, actor, customer_id, "print").code
+            ),
+            refusal_title=self.tr("无法打印"),
+        )
+        if code is FAILED:
             return
-        code, pdf = made
-
-        def xlsx() -> bytes:
-            with self._context.session() as session:
-                return documents.customer_card_xlsx(
-                    session, self._context.actor(session), customer_id
-                )
-
-        PdfPreviewDialog(
-            pdf, self.tr("客户资料管理卡"), f"客户资料管理卡-{code}.pdf", self, xlsx
-        ).exec()
+        preview_form(
+            self,
+            self._context,
+            lambda session, actor: documents.customer_card_pdf(session, actor, customer_id),
+            lambda session, actor: documents.customer_card_xlsx(session, actor, customer_id),
+            self.tr("客户资料管理卡"),
+            f"客户资料管理卡-{code}.pdf",
+        )
 
     def switch_user(self) -> None:
         """切换用户: sign in as someone else; open cards close, lists reload for the new user."""

@@ -49,6 +49,12 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from sqlalchemy.orm import Session
+
+from desktop_crm.models import User
+
+from .context import AppContext
+from .service_call import FAILED, run_service
 
 MAX_PRINT_DPI = 300
 """Pages are rendered as images for printing; above 300 dpi only memory and spool size grow."""
@@ -465,3 +471,30 @@ class PdfPreviewDialog(QDialog):
         else:
             reason = self.tr("系统错误：%1").replace("%1", error.strerror or str(error))
         return self.tr("无法保存到“%1”。").replace("%1", str(target)) + "\n" + reason
+
+
+def preview_form(
+    parent: QWidget,
+    context: AppContext,
+    make_pdf: Callable[[Session, User], bytes],
+    make_xlsx: Callable[[Session, User], bytes] | None,
+    title: str,
+    suggested_name: str,
+) -> PdfPreviewDialog | None:
+    """Make a form's PDF through a service call (a refusal or failure is shown, None
+    returned) and open its preview, window-modal, deleted on close; 另存为 offers the
+    Excel made by `make_xlsx` in a fresh session."""
+    pdf = run_service(parent, context, make_pdf, refusal_title=parent.tr("无法打印"))
+    if pdf is FAILED:
+        return None
+    xlsx_factory = None
+    if make_xlsx is not None:
+
+        def xlsx_factory() -> bytes:
+            with context.session() as session:
+                return make_xlsx(session, context.actor(session))
+
+    preview = PdfPreviewDialog(pdf, title, suggested_name, parent, xlsx_factory)  # type: ignore[arg-type]
+    preview.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    preview.open()
+    return preview

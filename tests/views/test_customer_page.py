@@ -110,14 +110,13 @@ def test_export_writes_the_list_as_seen(qtbot, window, tmp_path, monkeypatch) ->
 def test_print_opens_preview_with_the_card(qtbot, window, monkeypatch, tmp_path) -> None:  # noqa: ANN001
     shown = {}
 
-    def fake_exec(dialog) -> int:  # noqa: ANN001
+    def fake_open(dialog) -> None:  # noqa: ANN001
         shown["pages"] = dialog.page_count()
         shown["title"] = dialog.windowTitle()
-        return 0
 
     from desktop_crm.views import pdf_preview
 
-    monkeypatch.setattr(pdf_preview.PdfPreviewDialog, "exec", fake_exec)
+    monkeypatch.setattr(pdf_preview.PdfPreviewDialog, "open", fake_open)
     captured = {}
     original_init = pdf_preview.PdfPreviewDialog.__init__
 

@@ -38,7 +38,7 @@ from desktop_crm.views.field_errors import ERROR_COLOR
 from ..context import AppContext
 from ..customers.card_widgets import list_table, plain_button, read_only_item
 from ..messages import confirm
-from ..pdf_preview import PdfPreviewDialog
+from ..pdf_preview import preview_form
 from ..service_call import FAILED, run_service
 from .action_forms import BUTTON_NAMES, ActionForm, specs
 from .complaint_fields import FieldEditor, field_choices, lay_out, make_editor
@@ -578,31 +578,14 @@ class ComplaintDialog(QDialog):
             return
         from desktop_crm import documents
 
-        pdf = run_service(
+        self.current_form = preview_form(
             self,
             self.context,
             lambda session, actor: documents.complaint_record_pdf(session, actor, complaint_id),
-            refusal_title=self.tr("无法打印"),
-        )
-        if pdf is FAILED:
-            return
-
-        def make_xlsx() -> bytes:
-            with self.context.session() as session:
-                return documents.complaint_record_xlsx(
-                    session, self.context.actor(session), complaint_id
-                )
-
-        preview = PdfPreviewDialog(
-            pdf,  # type: ignore[arg-type]
+            lambda session, actor: documents.complaint_record_xlsx(session, actor, complaint_id),
             self.tr("顾客产品质量投诉调查处理记录"),
             f"投诉处理记录-{self.stored.number}.pdf",
-            self,
-            make_xlsx,
         )
-        preview.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        self.current_form = preview
-        preview.open()
 
     # ================================================================= closing
 

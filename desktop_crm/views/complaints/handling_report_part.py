@@ -25,7 +25,7 @@ from desktop_crm.services.complaint_handling_reports import HandlingReportRow
 
 from ..context import AppContext
 from ..customers.card_widgets import help_note, list_table, plain_button, read_only_item
-from ..pdf_preview import PdfPreviewDialog
+from ..pdf_preview import preview_form
 from ..service_call import FAILED, run_service
 from .action_forms import ActionForm, ActionSpec, Input
 
@@ -244,32 +244,17 @@ class HandlingReportPart(QWidget):
         report_id = report.id
         from desktop_crm import documents
 
-        pdf = run_service(
+        preview = preview_form(
             self,
             self._context,
             lambda s, a: documents.complaint_handling_report_pdf(s, a, report_id),
-            refusal_title=self.tr("无法打印"),
-        )
-        if pdf is FAILED:
-            return
-
-        def make_xlsx() -> bytes:
-            with self._context.session() as session:
-                return documents.complaint_handling_report_xlsx(
-                    session, self._context.actor(session), report_id
-                )
-
-        preview = PdfPreviewDialog(
-            pdf,  # type: ignore[arg-type]
+            lambda s, a: documents.complaint_handling_report_xlsx(s, a, report_id),
             self.tr("顾客投诉处理报告表"),
             f"投诉处理报告表-{self._number}.pdf",
-            self,
-            make_xlsx,
         )
-        preview.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        preview.finished.connect(lambda _r: self._forget_window())
-        self.current_window = preview
-        preview.open()
+        if preview is not None:
+            preview.finished.connect(lambda _r: self._forget_window())
+            self.current_window = preview
 
 
 __all__ = ["HandlingReportPart", "load_part", "write_spec"]
