@@ -66,6 +66,10 @@ OBJECT_TYPES = {
     "complaint": "投诉",
     "revisit": "回访",
     "revisit_plan": "回访计划",
+    "complaint_handling_report": "投诉处理报告表",
+    "survey": "满意度调查",
+    "survey_questionnaire": "调查问卷",
+    "survey_improvement": "改进计划",
 }
 
 _WORKSTATION: str | None = None
