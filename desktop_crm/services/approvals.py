@@ -32,6 +32,7 @@ from desktop_crm.models import Approval, ApprovalStep, Department, User, local_n
 from . import access, audit, rights
 from .customer_fields import ROLES
 from .errors import Conflict, FieldProblem, NotFound, PermissionDenied, ValidationError
+from .stored_files import read_user_file
 
 PENDING, APPROVED, REFUSED, WITHDRAWN = "待审批", "已批准", "已拒绝", "已撤回"
 STATES = (PENDING, APPROVED, REFUSED, WITHDRAWN)
@@ -363,26 +364,7 @@ def _clean_paper(
 
 def read_scan(path: str | Path) -> tuple[str, bytes]:
     """The file name and bytes of a scan, or ValidationError (field "scan") saying why not."""
-    file = Path(path)
-    try:
-        if not file.is_file():
-            raise ValidationError(f"找不到扫描件文件：{file}", field="scan")
-        size = file.stat().st_size
-        if size > MAX_SCAN_BYTES:
-            raise ValidationError(
-                f"扫描件太大（{size / 1048576:.1f} MB），最大 20 MB。请降低扫描分辨率后再试。",
-                field="scan",
-            )
-        data = file.read_bytes()
-    except OSError as error:
-        raise ValidationError(
-            f"无法读取扫描件 {file.name}：{error.strerror or error}", field="scan"
-        ) from None
-    if not data:
-        raise ValidationError(f"扫描件 {file.name} 是空文件。", field="scan")
-    if len(data) > MAX_SCAN_BYTES:  # grew while we looked
-        raise ValidationError("扫描件太大，最大 20 MB。", field="scan")
-    return file.name[:255], data
+    return read_user_file(path, MAX_SCAN_BYTES, "scan", "扫描件", "请降低扫描分辨率后再试。")
 
 
 def withdraw(

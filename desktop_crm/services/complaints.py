@@ -11,22 +11,18 @@ call changes nothing: every check runs before the first write.
 from __future__ import annotations
 
 import functools
-import hashlib
-import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from pathlib import Path
 from typing import ParamSpec, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy import update as sql_update
-from sqlalchemy.orm import Session, lazyload, selectinload
+from sqlalchemy.orm import Session, lazyload
 from sqlalchemy.orm.exc import StaleDataError
 
 from desktop_crm.models import (
     Attachment,
-    AttachmentBlob,
     Complaint,
     ComplaintReport,
     ComplaintStep,
@@ -251,7 +247,7 @@ def _not_ahead(moment: datetime) -> bool:
 # ------------------------------------------------------------------ reading
 
 
-def _label(complaint: Complaint) -> str:
+def complaint_label(complaint: Complaint) -> str:
     return f"{complaint.number} {complaint.customer.name if complaint.customer else ''}".strip()
 
 
@@ -264,7 +260,12 @@ def get_complaint(
     if complaint is None:
         raise NotFound("这条投诉已不存在。")
     access.check(
-        session, actor, "complaints", action, complaint.customer.owner_id, _label(complaint)
+        session,
+        actor,
+        "complaints",
+        action,
+        complaint.customer.owner_id,
+        complaint_label(complaint),
     )
     return complaint
 
@@ -498,7 +499,7 @@ def _step(
         audit.EDIT,
         "complaint",
         complaint.id,
-        _label(complaint),
+        complaint_label(complaint),
         field="状态",
         old=from_state,
         new=to_state,
@@ -594,10 +595,12 @@ def register(
                       at=local_now(), user_id=actor.id)
     )  # fmt: skip
     _refresh_deadline(session, complaint)
-    audit.record(session, actor, audit.CREATE, "complaint", complaint.id, _label(complaint))
+    audit.record(
+        session, actor, audit.CREATE, "complaint", complaint.id, complaint_label(complaint)
+    )
     if complaint.accident:
         audit.record(
-            session, actor, audit.CREATE, "complaint", complaint.id, _label(complaint),
+            session, actor, audit.CREATE, "complaint", complaint.id, complaint_label(complaint),
             field="质量事故", new=complaint.accident,
         )  # fmt: skip
     if commit:
@@ -638,7 +641,7 @@ def update(
         return complaint
     for key, value in changes.items():
         audit.record(
-            session, actor, audit.EDIT, "complaint", complaint.id, _label(complaint),
+            session, actor, audit.EDIT, "complaint", complaint.id, complaint_label(complaint),
             field=FIELDS_BY_KEY[key].label, old=_shown(session, key, getattr(complaint, key)),
             new=_shown(session, key, value),
         )  # fmt: skip
@@ -885,7 +888,7 @@ def _reopen(session: Session, actor: User, complaint: Complaint, note: str) -> N
     complaint.handled_at = complaint.closed_at = None
     if complaint.escalation != old_level:
         audit.record(
-            session, actor, audit.EDIT, "complaint", complaint.id, _label(complaint),
+            session, actor, audit.EDIT, "complaint", complaint.id, complaint_label(complaint),
             field="升级", old=old_level, new=complaint.escalation,
         )  # fmt: skip
     _step(
@@ -985,156 +988,6 @@ def set_service_category(session: Session, actor: User, value_id: int, service: 
     except StaleDataError:
         session.rollback()
         raise Conflict(STALE_MESSAGE) from None
-    except Exception:
-        session.rollback()
-        raise
-
-
-# ------------------------------------------------------------------ the complaint's files
-# 会议纪要 and 改进措施 of a quality accident's analysis meeting (DOMAIN §2), and other
-# papers: kept in the customer's attachment table (the row names the complaint too, so the
-# customer card lists them as well), read and changed with the complaint's rights.
-
-MEETING_MINUTES, MEASURES, OTHER_FILE = "会议纪要", "改进措施", "其他"
-FILE_KINDS = (MEETING_MINUTES, MEASURES, OTHER_FILE)
-# The meeting's date leads the stored file name: "2026-11-20 质量分析会纪要.docx".
-_DATED_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2}) ")
-MAX_FILE_NAME = 255
-
-
-def meeting_date(item: Attachment) -> date | None:
-    """The date the file's name starts with (the meeting's, for 会议纪要)."""
-    found = _DATED_NAME.match(item.filename)
-    if found is None:
-        return None
-    try:
-        return date.fromisoformat(found.group(1))
-    except ValueError:
-        return None
-
-
-def _dated_name(name: str, day: date | None) -> str:
-    if day is not None and not name.startswith(f"{day:%Y-%m-%d} "):
-        name = f"{day:%Y-%m-%d} {name}"
-    if len(name) > MAX_FILE_NAME:
-        suffix = Path(name).suffix[:20]
-        name = name[: MAX_FILE_NAME - len(suffix)] + suffix
-    return name
-
-
-def _read_file(path: str | Path) -> tuple[str, bytes]:
-    from .customers import MAX_ATTACHMENT_BYTES
-
-    file = Path(path)
-    try:
-        size = file.stat().st_size
-        if size > MAX_ATTACHMENT_BYTES:
-            raise ValidationError(
-                f"文件太大（{size / 1048576:.1f} MB），附件最大 50 MB。", field="attachments"
-            )
-        data = file.read_bytes()
-    except OSError as error:
-        raise ValidationError(
-            f"无法读取文件 {file.name}：{error.strerror or error}", field="attachments"
-        ) from None
-    return file.name, data
-
-
-def add_attachment(
-    session: Session,
-    actor: User,
-    complaint_id: int,
-    path: str | Path,
-    kind: str,
-    meeting_on: object = None,
-) -> Attachment:
-    """Copy a file into the store as one of the complaint's files (会议纪要 needs the date of
-    the meeting, which leads the stored name); commits."""
-    try:
-        complaint = get_complaint(session, actor, complaint_id, "edit")
-        problems: list[FieldProblem] = []
-        if kind not in FILE_KINDS:
-            problems.append(FieldProblem("kind", f"附件类别应为：{'、'.join(FILE_KINDS)}。"))
-        day = None
-        try:
-            day = parse_date(meeting_on)
-        except ParseError as error:
-            problems.append(FieldProblem("meeting_on", f"会议日期：{error}"))
-        if day is None and kind == MEETING_MINUTES and not problems:
-            problems.append(FieldProblem("meeting_on", "会议纪要请填写会议日期。"))
-        if day is not None and day > date.today():
-            problems.append(FieldProblem("meeting_on", "会议日期不能晚于今天。"))
-        if problems:
-            raise ValidationError(problems)
-        name, data = _read_file(path)
-        item = Attachment(
-            customer_id=complaint.customer_id,
-            complaint_id=complaint.id,
-            kind=kind,
-            filename=_dated_name(name, day),
-            size=len(data),
-            sha256=hashlib.sha256(data).hexdigest(),
-            added_by_id=actor.id,
-        )
-        session.add(item)
-        session.flush()
-        session.add(AttachmentBlob(attachment_id=item.id, data=data))
-        audit.record(
-            session, actor, audit.EDIT, "complaint", complaint.id, _label(complaint),
-            field="附件", new=f"{item.kind}：{item.filename}",
-        )  # fmt: skip
-        session.commit()
-        return item
-    except Exception:
-        session.rollback()
-        raise
-
-
-def attachments(session: Session, actor: User, complaint_id: int) -> list[Attachment]:
-    """The complaint's files, oldest first (with who added them)."""
-    get_complaint(session, actor, complaint_id)
-    return list(
-        session.scalars(
-            select(Attachment)
-            .options(selectinload(Attachment.added_by))
-            .where(Attachment.complaint_id == complaint_id)
-            .order_by(Attachment.added_at, Attachment.id)
-        )
-    )
-
-
-def _file(session: Session, attachment_id: int) -> Attachment:
-    item = session.get(Attachment, attachment_id)
-    if item is None or item.complaint_id is None:
-        raise NotFound("这个附件已不存在。")
-    return item
-
-
-def attachment_data(session: Session, actor: User, attachment_id: int) -> tuple[Attachment, bytes]:
-    """One of a complaint's files and its bytes, checked against its checksum."""
-    item = _file(session, attachment_id)
-    assert item.complaint_id is not None
-    get_complaint(session, actor, item.complaint_id)
-    blob = session.get(AttachmentBlob, attachment_id)
-    if blob is None:
-        raise NotFound("这个附件已不存在。")
-    if hashlib.sha256(blob.data).hexdigest() != item.sha256:
-        raise Conflict(f"附件 {item.filename} 已损坏（校验不符），请从备份恢复。")
-    return item, blob.data
-
-
-def remove_attachment(session: Session, actor: User, attachment_id: int) -> None:
-    """Delete one of a complaint's files (recorded in the complaint's audit trail)."""
-    try:
-        item = _file(session, attachment_id)
-        assert item.complaint_id is not None
-        complaint = get_complaint(session, actor, item.complaint_id, "edit")
-        audit.record(
-            session, actor, audit.EDIT, "complaint", complaint.id, _label(complaint),
-            field="附件", old=f"{item.kind}：{item.filename}",
-        )  # fmt: skip
-        session.delete(item)
-        session.commit()
     except Exception:
         session.rollback()
         raise

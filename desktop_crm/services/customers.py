@@ -36,6 +36,7 @@ from .errors import Conflict, FieldProblem, NotFound, PermissionDenied, Validati
 from .field_parsing import ParseError, clean_credit_code, parse_bool, parse_date, parse_decimal
 from .key_customers import is_key_customer, refresh_key_customers
 from .numbering import take_numbers
+from .stored_files import read_user_file
 from .text_keys import digits, hanzi_terms, name_key, normalise_text, pinyin_keys
 
 CODE_SERIES = "customer"
@@ -700,22 +701,11 @@ def add_attachment(
 ) -> Attachment:
     """Copy a scan or document into the store (so it is backed up with it)."""
     customer = get_customer(session, actor, customer_id, "edit")
-    file = Path(path)
-    try:
-        size = file.stat().st_size
-        if size > MAX_ATTACHMENT_BYTES:
-            raise ValidationError(
-                f"文件太大（{size / 1048576:.1f} MB），附件最大 50 MB。", field="attachments"
-            )
-        data = file.read_bytes()
-    except OSError as error:
-        raise ValidationError(
-            f"无法读取文件 {file.name}：{error.strerror or error}", field="attachments"
-        ) from None
+    filename, data = read_user_file(path, MAX_ATTACHMENT_BYTES, "attachments")
     item = Attachment(
         customer_id=customer_id,
         kind=kind or "其他",
-        filename=file.name,
+        filename=filename,
         size=len(data),
         sha256=hashlib.sha256(data).hexdigest(),
         added_by_id=actor.id,

@@ -280,7 +280,7 @@ def test_paper_decisions_are_checked(session, people, tmp_path) -> None:  # noqa
         )
     assert set(invalid.value.by_field) == {"approver_name", "signed_on", "scan"}
     assert "最大 20 MB" in invalid.value.by_field["scan"]
-    with pytest.raises(ValidationError, match="找不到扫描件文件"):
+    with pytest.raises(ValidationError, match="找不到扫描件"):
         approvals.record_paper(
             session, people.sales, step_id, "李部长", date.today(), tmp_path / "无.png"
         )

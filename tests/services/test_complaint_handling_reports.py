@@ -25,6 +25,7 @@ from desktop_crm.models import (
 from desktop_crm.services import (
     accounts,
     approvals,
+    complaint_files,
     complaint_handling_reports,
     complaints,
     customers,
@@ -340,19 +341,19 @@ def test_meeting_minutes_and_measures_are_kept_with_the_complaint(session, staff
     complaint = handled_complaint(session, staff, accident="重大质量事故")
     minutes = write_file(tmp_path / "质量分析会纪要.docx")
     meeting = TODAY - timedelta(days=2)
-    item = complaints.add_attachment(
+    item = complaint_files.add_attachment(
         session, staff.clerk, complaint.id, minutes, "会议纪要", meeting
     )
     assert item.filename == f"{meeting:%Y-%m-%d} 质量分析会纪要.docx"
     assert (item.customer_id, item.complaint_id) == (staff.customer_id, complaint.id)
-    assert complaints.meeting_date(item) == meeting
-    measures = complaints.add_attachment(
+    assert complaint_files.meeting_date(item) == meeting
+    measures = complaint_files.add_attachment(
         session, staff.inspector, complaint.id, write_file(tmp_path / "改进措施.pdf", "措施"),
         "改进措施",
     )  # fmt: skip
-    assert measures.filename == "改进措施.pdf" and complaints.meeting_date(measures) is None
+    assert measures.filename == "改进措施.pdf" and complaint_files.meeting_date(measures) is None
 
-    listed = complaints.attachments(session, staff.sales, complaint.id)
+    listed = complaint_files.attachments(session, staff.sales, complaint.id)
     assert [(a.kind, a.added_by.name) for a in listed] == [
         ("会议纪要", "陈客服"),
         ("改进措施", "周检"),
@@ -362,11 +363,13 @@ def test_meeting_minutes_and_measures_are_kept_with_the_complaint(session, staff
         item.id,
         measures.id,
     }
-    found, data = complaints.attachment_data(session, staff.sales, item.id)
+    found, data = complaint_files.attachment_data(session, staff.sales, item.id)
     assert data.decode("utf-8") == "质量分析会会议纪要" and found.kind == "会议纪要"
 
-    complaints.remove_attachment(session, staff.clerk, measures.id)
-    assert [a.id for a in complaints.attachments(session, staff.clerk, complaint.id)] == [item.id]
+    complaint_files.remove_attachment(session, staff.clerk, measures.id)
+    assert [a.id for a in complaint_files.attachments(session, staff.clerk, complaint.id)] == [
+        item.id
+    ]
     trail = [
         (e.field, e.old_value, e.new_value)
         for e in session.scalars(
@@ -388,33 +391,35 @@ def test_a_file_is_refused_with_its_reasons_and_nothing_is_written(
     complaint = handled_complaint(session, staff)
     minutes = write_file(tmp_path / "纪要.docx")
     with pytest.raises(ValidationError) as refused:
-        complaints.add_attachment(session, staff.clerk, complaint.id, minutes, "会议纪要")
+        complaint_files.add_attachment(session, staff.clerk, complaint.id, minutes, "会议纪要")
     assert refused.value.by_field == {"meeting_on": "会议纪要请填写会议日期。"}
     with pytest.raises(ValidationError, match="会议日期不能晚于今天"):
-        complaints.add_attachment(
+        complaint_files.add_attachment(
             session, staff.clerk, complaint.id, minutes, "会议纪要", TODAY + timedelta(days=1)
         )
     with pytest.raises(ValidationError, match="附件类别应为：会议纪要、改进措施、其他"):
-        complaints.add_attachment(session, staff.clerk, complaint.id, minutes, "合同")
-    with pytest.raises(ValidationError, match="无法读取文件"):
-        complaints.add_attachment(session, staff.clerk, complaint.id, tmp_path / "无.pdf", "其他")
+        complaint_files.add_attachment(session, staff.clerk, complaint.id, minutes, "合同")
+    with pytest.raises(ValidationError, match="找不到文件"):
+        complaint_files.add_attachment(
+            session, staff.clerk, complaint.id, tmp_path / "无.pdf", "其他"
+        )
     with pytest.raises(PermissionDenied):  # the 客户经理 has no right to change complaints
-        complaints.add_attachment(session, staff.sales, complaint.id, minutes, "其他")
+        complaint_files.add_attachment(session, staff.sales, complaint.id, minutes, "其他")
     assert session.scalar(select(func.count(Attachment.id))) == 0
-    item = complaints.add_attachment(session, staff.clerk, complaint.id, minutes, "其他")
+    item = complaint_files.add_attachment(session, staff.clerk, complaint.id, minutes, "其他")
     with pytest.raises(PermissionDenied):
-        complaints.remove_attachment(session, staff.sales, item.id)
+        complaint_files.remove_attachment(session, staff.sales, item.id)
     with pytest.raises(PermissionDenied):
-        complaints.attachment_data(session, staff.archivist, item.id)
+        complaint_files.attachment_data(session, staff.archivist, item.id)
     # a file of the customer's own (not of a complaint) is not the complaint's to hand out
     own = customers.add_attachment(session, staff.admin, staff.customer_id, minutes, "合同")
     with pytest.raises(NotFound):
-        complaints.attachment_data(session, staff.clerk, own.id)
+        complaint_files.attachment_data(session, staff.clerk, own.id)
 
 
 def test_the_files_follow_the_complaint_to_another_customer(session, staff, tmp_path) -> None:  # noqa: ANN001
     complaint = registered(session, staff)
-    item = complaints.add_attachment(
+    item = complaint_files.add_attachment(
         session, staff.clerk, complaint.id, write_file(tmp_path / "照片.jpg"), "其他"
     )
     complaints.update(session, staff.clerk, complaint.id, {"customer_id": staff.other_customer_id})

@@ -170,7 +170,7 @@ def test_the_requester_records_the_paper_approval_with_its_scan(
         dialog.scan_edit.setText(str(tmp_path / "没有这个文件.png"))
         dialog.submit()  # refused: nothing closes, the typing stays
         assert not dialog.errors["approver_name"].isHidden()
-        assert "找不到扫描件文件" in dialog.errors["scan"].text()
+        assert "找不到扫描件" in dialog.errors["scan"].text()
         assert dialog.scan_edit.text().endswith("没有这个文件.png")
         shoot(dialog, "paper_dialog")
         dialog.name_edit.setText("王总")

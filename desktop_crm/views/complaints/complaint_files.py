@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QDateEdit, QLabel, QWidget
 from sqlalchemy.orm import Session
 
 from desktop_crm.models import Attachment, User
-from desktop_crm.services import complaints
+from desktop_crm.services import complaint_files
 
 from ..context import AppContext
 from ..customers.card_attachments import AttachmentsTab
@@ -23,7 +23,7 @@ class ComplaintFilesTab(AttachmentsTab):
     """The files of one complaint (`load(complaint_id)`); saved at once like the card's."""
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__(context, parent, kinds=complaints.FILE_KINDS)
+        super().__init__(context, parent, kinds=complaint_files.FILE_KINDS)
         self.setObjectName("complaintFiles")
         self.meeting_label = QLabel(self.tr("会议日期"), self)
         self.meeting_edit = QDateEdit(self)
@@ -40,13 +40,13 @@ class ComplaintFilesTab(AttachmentsTab):
         self._kind_changed()
 
     def _kind_changed(self) -> None:
-        minutes = self.kind_combo.currentData() == complaints.MEETING_MINUTES
+        minutes = self.kind_combo.currentData() == complaint_files.MEETING_MINUTES
         self.meeting_label.setEnabled(minutes)
         self.meeting_edit.setEnabled(minutes)
 
     def meeting_day(self) -> date | None:
         """The meeting's date for 会议纪要; None for the other kinds."""
-        if self.kind_combo.currentData() != complaints.MEETING_MINUTES:
+        if self.kind_combo.currentData() != complaint_files.MEETING_MINUTES:
             return None
         value = self.meeting_edit.date()
         return date(value.year(), value.month(), value.day())
@@ -65,15 +65,15 @@ class ComplaintFilesTab(AttachmentsTab):
     # ------------------------------------------------------------------ the service calls
 
     def _list_files(self, session: Session, actor: User, owner_id: int) -> list[Attachment]:
-        return complaints.attachments(session, actor, owner_id)
+        return complaint_files.attachments(session, actor, owner_id)
 
     def _add_file(self, session: Session, actor: User, owner_id: int, path: str, kind: str) -> None:
-        complaints.add_attachment(session, actor, owner_id, path, kind, self.meeting_day())
+        complaint_files.add_attachment(session, actor, owner_id, path, kind, self.meeting_day())
 
     def _read_file(
         self, session: Session, actor: User, attachment_id: int
     ) -> tuple[Attachment, bytes]:
-        return complaints.attachment_data(session, actor, attachment_id)
+        return complaint_files.attachment_data(session, actor, attachment_id)
 
     def _remove_file(self, session: Session, actor: User, attachment_id: int) -> None:
-        complaints.remove_attachment(session, actor, attachment_id)
+        complaint_files.remove_attachment(session, actor, attachment_id)
