@@ -17,6 +17,15 @@ from .lookup import LookupValue
 from .revisit import Revisit, RevisitPlan
 from .rights import AccessGrant, RoleRight
 from .setting import Setting
+from .survey import (
+    Survey,
+    SurveyAnswer,
+    SurveyCompetitor,
+    SurveyImprovement,
+    SurveyItem,
+    SurveyQuestionnaire,
+    SurveyRespondent,
+)
 from .user import Department, User, UserRole
 from .work_calendar import WorkCalendarDay
 
@@ -28,6 +37,13 @@ __all__ = [
     "Revisit",
     "RevisitPlan",
     "Setting",
+    "Survey",
+    "SurveyAnswer",
+    "SurveyCompetitor",
+    "SurveyImprovement",
+    "SurveyItem",
+    "SurveyQuestionnaire",
+    "SurveyRespondent",
     "AccessGrant",
     "Approval",
     "ApprovalStep",

@@ -123,9 +123,11 @@ def fill_demo_data(
     seed: int = 1,
     progress: Callable[[int], None] | None = None,
     with_complaints: bool = False,
+    with_surveys: bool | None = None,
 ) -> int:
     """Fill an empty store; refuses a store that already has customers. `with_complaints`
-    adds complaints and revisits over the past two years in every state."""
+    adds complaints and revisits over the past two years in every state; `with_surveys`
+    (default: with the complaints) satisfaction surveys over the past three years."""
     rights.require(session, actor, "customers", "import")
     if not store_is_empty(session):
         raise Conflict("数据库里已经有客户资料，演示数据只能装入空的数据库。")
@@ -181,6 +183,10 @@ def fill_demo_data(
         from .demo_complaints import fill_demo_complaints
 
         fill_demo_complaints(session, actor, demo_complaint_count(customers), seed=seed)
+    if with_complaints if with_surveys is None else with_surveys:
+        from .demo_surveys import fill_demo_surveys
+
+        fill_demo_surveys(session, actor, seed=seed)
     return written
 
 

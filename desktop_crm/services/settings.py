@@ -36,6 +36,17 @@ SETTINGS = (
     SettingDef("visits.per_week.C", "C 级客户每周拜访次数", 1, 0, 7),
     SettingDef("visits.per_week.D", "D 级客户每周拜访次数", 1, 0, 7),
     SettingDef("service.gap_months", "多久无服务记为服务不到位（月）", 3, 1, 24),
+    # 客户满意度调查 (DOMAIN §4): this year's targets (指标, percent) a new survey starts
+    # from, and the returned questionnaires a routine survey wants (warnings, not refusals)
+    SettingDef("survey.target.degree", "满意度指标（%，新建调查的默认值）", 85, 0, 100),
+    SettingDef("survey.target.rate", "满意率指标（%，新建调查的默认值）", 90, 0, 100),
+    SettingDef("survey.target.top20", "前20名客户满意率指标（%）", 100, 0, 100),
+    SettingDef(
+        "survey.min_questionnaires", "常规调查至少回收的客户与经销商问卷（份）", 100, 0, 10000
+    ),
+    SettingDef(
+        "survey.min_competitor_questionnaires", "常规调查至少回收的竞争对手问卷（份）", 10, 0, 10000
+    ),
 )
 BY_KEY = {setting.key: setting for setting in SETTINGS}
 _CACHE_KEY = "office_settings"
