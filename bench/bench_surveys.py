@@ -316,6 +316,31 @@ class Bench:
             self.add(result)
             self.details.append(f"- {label}: {size / 1024:.0f} KB")
 
+    # ------------------------------------------------------------- blank questionnaires
+    # (added with the report forms: reports/forms/questionnaire.py)
+    def questionnaire_bundle(self, sheets: int = 500) -> None:
+        """`report questionnaire`: one blank 客户满意度调查问卷 per respondent, names filled
+        in — here for the first `sheets` customers of the store (the bench survey has no
+        respondent list); target a few seconds for 500."""
+        from sqlalchemy import select
+
+        from desktop_crm import documents
+        from desktop_crm.models import Customer
+
+        result = Result("report", f"blank questionnaires, {sheets} sheets (PDF)", target=3.0)
+        size = 0
+        for _ in range(max(1, min(self.repeat, 3))):
+            with self.factory() as session:
+                actor = self.admin(session)
+                ids = list(session.scalars(select(Customer.id).order_by(Customer.id).limit(sheets)))
+                spent, (data, count) = timed(
+                    lambda: documents.questionnaires_pdf(session, actor, self.survey_id, ids)  # noqa: B023
+                )
+            result.samples.append(spent)
+            size = len(data)
+        self.add(result)
+        self.details.append(f"- blank questionnaires: {count} sheets, {size / 1024:.0f} KB")
+
     def close(self) -> None:
         shutil.rmtree(self.work.parent, ignore_errors=True)
 
@@ -327,7 +352,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--repeat", type=int, default=7)
     parser.add_argument("--fresh", action="store_true", help="rebuild the cached store")
     parser.add_argument(
-        "--only", default="figures,reading,spreadsheet,report", help="comma-separated subset"
+        "--only",
+        default="figures,reading,spreadsheet,report,questionnaires",
+        help="comma-separated subset",
     )
     args = parser.parse_args(argv)
     (CACHE_DIR / "data").mkdir(parents=True, exist_ok=True)
@@ -339,6 +366,7 @@ def main(argv: list[str] | None = None) -> None:
         "reading": bench.reading,
         "spreadsheet": bench.spreadsheet,
         "report": bench.report_files,
+        "questionnaires": bench.questionnaire_bundle,
     }
     wanted = [s.strip() for s in args.only.split(",") if s.strip()]
     started = time.perf_counter()

@@ -33,6 +33,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from .charts import FigureChart, draw_figure_chart
 from .cjk_text import CjkText
 from .fonts import missing_glyphs, register_cjk_font
 from .layout import (
@@ -347,7 +348,10 @@ class _Builder:
         caption = self.caption_row(index, 1)
         if caption:
             rows.append(caption)
-        rows.append([self.bar_chart(block)])
+        if isinstance(block, FigureChart):
+            rows.append([draw_figure_chart(block, self.data, self.font, self.width - 2 * PADDING)])
+        else:
+            rows.append([self.bar_chart(block)])
         table = Table(rows, colWidths=[self.width])
         table.setStyle(TableStyle(self.base_style(caption is not None)))
         return table
