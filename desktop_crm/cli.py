@@ -76,6 +76,13 @@ def build_parser() -> argparse.ArgumentParser:
     imp_customers.add_argument(
         "--skip-invalid", action="store_true", help="跳过有问题的行，只导入正确的行"
     )
+    imp_answers = imp_what.add_parser("survey-answers", help="导入满意度调查问卷答案")
+    imp_answers.add_argument("number", metavar="调查编号")
+    imp_answers.add_argument("file", type=Path)
+    imp_answers.add_argument("--dry-run", action="store_true", help="只检查，不写入")
+    imp_answers.add_argument(
+        "--skip-invalid", action="store_true", help="跳过有问题的行，只导入正确的行"
+    )
 
     exp = verbs.add_parser("export", help="导出")
     exp_what = exp.add_subparsers(dest="what", required=True, parser_class=_Parser)
@@ -85,6 +92,9 @@ def build_parser() -> argparse.ArgumentParser:
     exp_complaints = exp_what.add_parser("complaints", help="导出投诉列表")
     exp_complaints.add_argument("file", type=Path)
     exp_complaints.add_argument("--search", default="", metavar="TEXT")
+    exp_answers = exp_what.add_parser("survey-answers", help="导出满意度调查问卷答案")
+    exp_answers.add_argument("number", metavar="调查编号")
+    exp_answers.add_argument("file", type=Path)
 
     find = verbs.add_parser("find", help="查找")
     find_what = find.add_subparsers(dest="what", required=True, parser_class=_Parser)
@@ -112,6 +122,13 @@ def build_parser() -> argparse.ArgumentParser:
     month = report_what.add_parser("complaint-month", help="顾客投诉统计分析报告表（一月）")
     month.add_argument("month", metavar="2026-11")
     month.add_argument("-o", "--output", type=Path, required=True, metavar="FILE.pdf|FILE.xlsx")
+    handling = report_what.add_parser(
+        "complaint-handling", help="顾客投诉处理报告表（该投诉最近一份）"
+    )
+    handling.add_argument("number", metavar="投诉编号")
+    handling.add_argument("-o", "--output", type=Path, required=True, metavar="FILE.pdf|FILE.xlsx")
+    _add_revisit_report_parsers(report_what)
+    _add_survey_report_parsers(report_what)
 
     user = verbs.add_parser("user", help="账户")
     user_what = user.add_subparsers(dest="what", required=True, parser_class=_Parser)
@@ -294,6 +311,8 @@ def _report(session, actor, args) -> int:  # noqa: ANN001
 
 
 def _export(session, actor, args) -> int:  # noqa: ANN001
+    if args.what == "survey-answers":
+        return _export_survey_answers(session, actor, args)
     if args.what == "complaints":
         return _export_complaints(session, actor, args)
     return _export_customers(session, actor, args)
@@ -377,11 +396,23 @@ def _complaint_month(session, actor, args, pdf: bool) -> bytes:  # noqa: ANN001
     return documents.complaint_month_xlsx(session, actor, args.month)
 
 
+def _complaint_handling(session, actor, args, pdf: bool) -> bytes:  # noqa: ANN001
+    # services.complaint_handling_reports is written beside this module: imported when used.
+    from desktop_crm.services import complaint_handling_reports
+
+    complaint = complaints.get_by_number(session, actor, args.number)
+    report_id = complaint_handling_reports.latest_report_id(session, actor, complaint.id)
+    if pdf:
+        return documents.complaint_handling_report_pdf(session, actor, report_id)
+    return documents.complaint_handling_report_xlsx(session, actor, report_id)
+
+
 REPORT_HANDLERS = {
     "complaint-record": _complaint_record,
     "revisit-record": _revisit_record,
     "complaint-week": _complaint_week,
     "complaint-month": _complaint_month,
+    "complaint-handling": _complaint_handling,
 }
 
 
@@ -433,9 +464,55 @@ def _check(session, actor, args) -> int:  # noqa: ANN001
     return EXIT_OK
 
 
+def _import(session, actor, args) -> int:  # noqa: ANN001
+    if args.what == "survey-answers":
+        return _import_survey_answers(session, actor, args)
+    return _import_customers(session, actor, args)
+
+
+def _import_survey_answers(session, actor, args) -> int:  # noqa: ANN001
+    """import survey-answers: the customer import's rules — every row checked first, each
+    problem on stderr, nothing written when a row is refused (unless --skip-invalid)."""
+    from desktop_crm.services import survey_answers_io, surveys
+
+    survey = surveys.find_by_number(session, actor, args.number)
+    with open_table(args.file) as source:
+        preview = survey_answers_io.check_answers(session, actor, survey.id, source)
+    for header in preview.unknown_headers:
+        print(f"提示：不认识的列「{header}」，已忽略。", file=sys.stderr)
+    problems = preview.lines()
+    summary = (
+        f"共 {preview.total_rows} 行：新问卷 {preview.new_rows} 份，更正 {preview.changed_rows} 份，"
+        f"未变 {preview.unchanged} 份，有问题 {len(preview.bad_rows)} 行。"
+    )
+    if args.dry_run:
+        print(f"检查完毕：{summary}未写入。")
+        return refuse(*problems) if problems else EXIT_OK
+    if problems and not args.skip_invalid:
+        return refuse(*problems, f"有 {len(preview.bad_rows)} 行有问题，没有导入任何数据。")
+    written = survey_answers_io.write_answers(
+        session, actor, survey.id, preview, skip_invalid=True, source_name=args.file.name
+    )
+    for line in problems:
+        print(f"已跳过 {line}", file=sys.stderr)
+    print(f"已导入 {written} 份问卷（调查 {survey.number}）。")
+    return EXIT_OK
+
+
+def _export_survey_answers(session, actor, args) -> int:  # noqa: ANN001
+    from desktop_crm.services import survey_answers_io, surveys
+
+    if args.file.suffix.lower() != ".xlsx":
+        return refuse("导出文件名应以 .xlsx 结尾。")
+    survey = surveys.find_by_number(session, actor, args.number)
+    count = survey_answers_io.export_answers(session, actor, survey.id, args.file)
+    print(f"已导出 {count} 份问卷到 {args.file}。")
+    return EXIT_OK
+
+
 VERB_HANDLERS = {
     "demo-data": _demo_data,
-    "import": _import_customers,
+    "import": _import,
     "export": _export,
     "find": _find_customers,
     "report": _report_any,
@@ -443,3 +520,92 @@ VERB_HANDLERS = {
     "check": _check,
     "backup": _backup,
 }
+
+
+# --------------------------------------------------------------------------- revisit reports
+
+
+def _add_revisit_report_parsers(report_what) -> None:  # noqa: ANN001 - a subparsers action
+    output = {"type": Path, "required": True, "metavar": "FILE.pdf|FILE.xlsx"}
+    report = report_what.add_parser("revisit-report", help="客户回访报告表")
+    report.add_argument("number", metavar="回访编号")
+    report.add_argument("-o", "--output", **output)
+    brief = report_what.add_parser("visit-brief", help="客户拜访简报（一条回访计划）")
+    brief.add_argument("plan_id", type=int, metavar="计划ID")
+    brief.add_argument("-o", "--output", **output)
+    plans = report_what.add_parser("revisit-plans", help="客户回访计划（日期范围）")
+    plans.add_argument("start", metavar="2026-11-01")
+    plans.add_argument("end", metavar="2026-11-30")
+    plans.add_argument("-o", "--output", **output)
+
+
+def _revisit_report(session, actor, args, pdf: bool) -> bytes:  # noqa: ANN001
+    from desktop_crm.services import revisits
+
+    revisit = revisits.get_by_number(session, actor, args.number)
+    if pdf:
+        return documents.revisit_report_pdf(session, actor, revisit.id)
+    return documents.revisit_report_xlsx(session, actor, revisit.id)
+
+
+def _visit_brief(session, actor, args, pdf: bool) -> bytes:  # noqa: ANN001
+    if pdf:
+        return documents.visit_brief_pdf(session, actor, args.plan_id)
+    return documents.visit_brief_xlsx(session, actor, args.plan_id)
+
+
+def _revisit_plans(session, actor, args, pdf: bool) -> bytes:  # noqa: ANN001
+    if pdf:
+        return documents.revisit_plans_pdf(session, actor, args.start, args.end)
+    return documents.revisit_plans_xlsx(session, actor, args.start, args.end)
+
+
+REPORT_HANDLERS.update(
+    {
+        "revisit-report": _revisit_report,
+        "visit-brief": _visit_brief,
+        "revisit-plans": _revisit_plans,
+    }
+)
+
+
+# --------------------------------------------------------------------------- satisfaction surveys
+
+
+def _add_survey_report_parsers(report_what) -> None:  # noqa: ANN001 - a subparsers action
+    report = report_what.add_parser("satisfaction", help="客户满意度调查分析报告")
+    report.add_argument("number", metavar="调查编号")
+    report.add_argument("-o", "--output", type=Path, required=True, metavar="FILE.pdf|FILE.xlsx")
+    blank = report_what.add_parser(
+        "questionnaire", help="客户满意度调查问卷（调查对象名单，每人一页）"
+    )
+    blank.add_argument("number", metavar="调查编号")
+    blank.add_argument("-o", "--output", type=Path, required=True, metavar="FILE.pdf")
+
+
+def _satisfaction_report(session, actor, args, pdf: bool) -> bytes:  # noqa: ANN001
+    from desktop_crm.services import surveys
+
+    survey = surveys.find_by_number(session, actor, args.number)
+    if pdf:
+        return documents.satisfaction_report_pdf(session, actor, survey.id)
+    return documents.satisfaction_report_xlsx(session, actor, survey.id)
+
+
+def _questionnaire(session, actor, args, pdf: bool) -> bytes:  # noqa: ANN001
+    from desktop_crm.services import surveys
+    from desktop_crm.services.errors import ValidationError
+
+    if not pdf:
+        raise ValidationError("问卷只能输出为 PDF：输出文件名应以 .pdf 结尾。", "output")
+    survey = surveys.find_by_number(session, actor, args.number)
+    content, _sheets = documents.questionnaires_pdf(session, actor, survey.id)
+    return content
+
+
+REPORT_HANDLERS.update(
+    {
+        "satisfaction": _satisfaction_report,
+        "questionnaire": _questionnaire,
+    }
+)

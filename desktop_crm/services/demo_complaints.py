@@ -40,7 +40,7 @@ from desktop_crm.models import (
 )
 
 from . import complaints as rules
-from . import revisits, rights, workdays
+from . import revisit_reports, revisits, rights, workdays
 from .workdays import WorkCalendar
 
 DAYS_BACK = 730
@@ -693,9 +693,21 @@ def _plan_stories(writer: _Writer, recent: list[_Story]) -> list[_Story]:
     stories.append(writer.plan_story(today, revisits.KIND_KEY_CUSTOMER))
     for days in (1, 3, 6):
         stories.append(writer.plan_story(writer.working_days_ago(days), revisits.KIND_ROUTINE))
-    for _ in range(4):
+    for index in range(4):
         coming = writer.calendar.add_working_days(today, rng.randint(1, 10))
         stories.append(writer.plan_story(coming, writer.weighted(ROUTINE_KINDS)))
+        if index == 0:  # one coming plan was moved (改期) once
+            moved = stories[-1]
+            moved.acts.append(
+                _Act(
+                    moved.acts[0].at + timedelta(hours=1),
+                    "reschedule",
+                    {
+                        "planned_on": writer.calendar.add_working_days(coming, 2),
+                        "reason": "客户临时外出，约定改日拜访。",
+                    },
+                )
+            )
     for _ in range(2):
         coming = writer.calendar.add_working_days(today, rng.randint(2, 8))
         cancelled = writer.plan_story(coming, revisits.KIND_VISIT)
@@ -843,6 +855,11 @@ class _Player:
     def _cancel(self, story: _Story, act: _Act) -> None:
         revisits.cancel_plan(self.session, self.actor, story.plan_id, act.args["reason"])
 
+    def _reschedule(self, story: _Story, act: _Act) -> None:
+        day = act.args["planned_on"]
+        revisits.reschedule_plan(self.session, self.actor, story.plan_id, day, act.args["reason"])
+        self.plans[story.plan_id] = (day, self.plans[story.plan_id][1])
+
     def _routine(self, story: _Story, act: _Act) -> None:
         values = {**act.args, "visited_on": act.at.date(), "staff_id": self.office.clerk_id}
         if story.plan_id is not None:
@@ -985,6 +1002,143 @@ def fill_demo_complaints(
         if progress is not None and done % 200 == 0:
             progress(done * 100 // len(acts))
     _date_back(session, stories, player)
+    _write_reports(session, actor, office, player, calendar, now, seed)
     if progress is not None:
         progress(100)
     return player.complaints, len(player.revisits)
+
+
+# ------------------------------------------------------------------ the revisit reports
+
+# Shares of the revisits' 客户回访报告表 (DOMAIN §3): most written the next working day, some
+# late, some missing; most of the written ones reviewed by the 客户服务主管.
+REPORT_ON_TIME, REPORT_LATE = 0.82, 0.10  # the rest stays missing
+REPORT_REVIEWED = 0.88
+EVALUATIONS = {
+    "很满意": (
+        "客户非常认可我公司的产品和服务，关系稳固。",
+        "回访及时，客户评价很高，可作为重点维护客户。",
+    ),
+    "满意": ("客户总体满意，沟通顺畅，无遗留问题。", "回访达到预期目的，客户认可处理结果。"),
+    "基本满意": ("客户基本认可，但对交货及时性仍有期望，需持续跟进。",),
+    "不满意": ("客户不满意，问题尚未真正解决，需转相关部门重新处理。",),
+    "很不满意": ("客户很不满意，已按规定升级处理，需部门负责人亲自跟进。",),
+    None: ("本次回访以了解情况为主，未请客户评价；客户配合良好。",),
+}
+OPINIONS = {
+    "good": (
+        "同意。继续保持定期回访，关注客户用量变化。",
+        "报告清楚。下次回访时可顺便了解竞品价格情况。",
+        "已阅。按计划做好下次回访，注意收集客户对新产品的意见。",
+    ),
+    "bad": (
+        "请三日内会同责任部门制定整改措施，并再次回访确认。",
+        "问题要跟踪到底，处理结果报市场营销部负责人。",
+    ),
+}
+
+
+def _write_reports(
+    session: Session,
+    actor: User,
+    office: _Office,
+    player: _Player,
+    calendar: WorkCalendar,
+    now: datetime,
+    seed: int,
+) -> None:
+    """Each past revisit's report, written and reviewed through services.revisit_reports
+    by the revisit's staff and the 客户服务主管 (the demo's actor when they are missing),
+    then dated back to the day it was written and reviewed. The newest revisit past its
+    deadline stays without a report and the newest report waits for review, so 今日待办
+    shows both lines."""
+    if not player.revisits:
+        return
+    rng = random.Random(seed * 7919 + 17)
+    today = now.date()
+    writer = session.get(User, office.clerk_id) or actor
+    supervisor_id = session.scalar(
+        select(User.id)
+        .where(User.active.is_(True), User.roles.any(role=revisit_reports.SUPERVISOR_ROLE))
+        .order_by(User.id)
+        .limit(1)
+    )
+    reviewer = session.get(User, supervisor_id) if supervisor_id else actor
+    rows = session.execute(
+        select(
+            Revisit.id, Revisit.visited_on, Revisit.method, Revisit.contact_name,
+            Revisit.discussion, Revisit.satisfaction, Revisit.kind, Revisit.staff_id,
+            Customer.name,
+        )
+        .join(Customer, Customer.id == Revisit.customer_id)
+        .where(Revisit.id.in_(list(player.revisits)))
+        .order_by(Revisit.visited_on, Revisit.id)
+    ).all()  # fmt: skip
+    due_rows = [r for r in rows if revisit_reports.due_on(r.visited_on, calendar) < today]
+    kept_missing = due_rows[-1].id if due_rows else None
+    written: dict[int, datetime] = {}
+    for row in rows:
+        due = revisit_reports.due_on(row.visited_on, calendar)
+        chance = rng.random()
+        if row.id == kept_missing or row.visited_on >= today:
+            continue
+        if due >= today:  # due today: written already or still to do
+            if chance < 0.5:
+                written[row.id] = _office_moment(rng, today, now)
+            continue
+        if chance < REPORT_ON_TIME:
+            day = due if rng.random() < 0.8 else row.visited_on
+        elif chance < REPORT_ON_TIME + REPORT_LATE:
+            day = min(calendar.add_working_days(due, rng.randint(1, 4)), today)
+        else:
+            continue  # missing
+        written[row.id] = _office_moment(rng, day, now)
+    by_id = {row.id: row for row in rows}
+    reviewed: dict[int, datetime] = {}
+    newest = max(written, key=lambda i: (written[i], i)) if written else None
+    for revisit_id, at in written.items():
+        row = by_id[revisit_id]
+        author = writer if row.staff_id == writer.id else actor
+        revisit_reports.write_report(
+            session, author, revisit_id, _report_summary(row), rng.choice(EVALUATIONS.get(
+                row.satisfaction, EVALUATIONS[None]
+            )),
+        )  # fmt: skip
+        review_day = calendar.add_working_days(at.date(), rng.randint(1, 3))
+        if revisit_id == newest or review_day > today or rng.random() >= REPORT_REVIEWED:
+            continue
+        unhappy = row.satisfaction in rules.UNSATISFIED
+        opinion = rng.choice(OPINIONS["bad" if unhappy else "good"])
+        revisit_reports.review_report(session, reviewer, revisit_id, opinion)
+        reviewed[revisit_id] = max(_office_moment(rng, review_day, now), at)
+    table = Revisit.__table__
+    session.execute(
+        update(table).where(table.c.id == bindparam("b_id")).values(report_at=bindparam("b_at")),
+        [{"b_id": i, "b_at": at} for i, at in written.items()],
+    )
+    if reviewed:
+        session.execute(
+            update(table)
+            .where(table.c.id == bindparam("b_id"))
+            .values(reviewed_at=bindparam("b_at")),
+            [{"b_id": i, "b_at": at} for i, at in reviewed.items()],
+        )
+    session.commit()
+
+
+def _office_moment(rng: random.Random, day: date, now: datetime) -> datetime:
+    """A time in office hours on `day`, not after now."""
+    moment = datetime.combine(day, time(8, 30)) + timedelta(minutes=rng.randint(0, 540))
+    return min(moment, now).replace(microsecond=0)
+
+
+def _report_summary(row: Any) -> str:
+    """过程与结果概述 from the record: who was visited how, what was found, how satisfied."""
+    way = {"电话": "电话回访", "上门": "上门回访", "来访": "接待来访"}.get(row.method or "", "回访")
+    contact = f"，{row.contact_name}接待" if row.contact_name else ""
+    parts = [f"{row.visited_on.month}月{row.visited_on.day}日{way}{row.name}{contact}。"]
+    if row.discussion:
+        parts.append(row.discussion.rstrip("。") + "。")
+    if row.satisfaction:
+        parts.append(f"客户对我公司产品和服务{row.satisfaction}。")
+    return "".join(parts)

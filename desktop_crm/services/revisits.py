@@ -22,8 +22,10 @@ from sqlalchemy import (
     DateTime,
     Integer,
     Select,
+    String,
     and_,
     case,
+    cast,
     exists,
     func,
     insert,
@@ -32,6 +34,7 @@ from sqlalchemy import (
     or_,
     select,
     union_all,
+    update,
 )
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session, aliased
@@ -108,6 +111,7 @@ FIELD_LABELS = {
     "content": "回访内容",
     "assigned_id": "回访人",
     "reason": "取消原因",
+    "reschedule_reason": "改期原因",
 }
 
 
@@ -606,6 +610,58 @@ def cancel_plan(session: Session, actor: User, plan_id: int, reason: str) -> Rev
     return plan
 
 
+def reschedule_plan(
+    session: Session, actor: User, plan_id: int, planned_on: object, reason: str
+) -> RevisitPlan:
+    """改期: move a plan still 计划 to another day (not before today), with the reason.
+    The first planned day stays in `original_planned_on`, `reschedule_count` counts the
+    moves; a 已完成 or 已取消 plan cannot move. Needs 回访·修改 over the customer; recorded
+    in the audit log. A plan changed meanwhile by someone else is refused (Conflict)."""
+    plan = get_plan(session, actor, plan_id, "edit")
+    if plan.state != PLANNED:
+        raise ValidationError(f"这条回访计划{plan.state}，不能改期。", field="plan_id")
+    problems: list[FieldProblem] = []
+    new_day = _date({"planned_on": planned_on}, "planned_on", problems)
+    if new_day is None and not problems:
+        problems.append(FieldProblem("planned_on", "新的计划日期：必须填写。"))
+    elif new_day is not None and new_day < date.today():
+        problems.append(FieldProblem("planned_on", "新的计划日期不能早于今天。"))
+    elif new_day is not None and new_day == plan.planned_on:
+        problems.append(FieldProblem("planned_on", "新的计划日期与现在的计划日期相同。"))
+    why = _text({"reschedule_reason": reason}, "reschedule_reason", problems, required=True)
+    if problems:
+        raise ValidationError(problems)
+    assert new_day is not None
+    old_day = plan.planned_on
+    # Compare-and-set: the plan must still be 计划 on the day the user saw.
+    moved = session.execute(
+        update(RevisitPlan)
+        .where(
+            RevisitPlan.id == plan.id,
+            RevisitPlan.state == PLANNED,
+            RevisitPlan.planned_on == old_day,
+        )
+        .values(
+            planned_on=new_day,
+            original_planned_on=func.coalesce(RevisitPlan.original_planned_on, old_day),
+            reschedule_reason=why,
+            reschedule_count=func.coalesce(RevisitPlan.reschedule_count, 0) + 1,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    if moved.rowcount != 1:  # type: ignore[attr-defined]
+        session.rollback()
+        raise Conflict("这条回访计划刚被别人改期、完成或取消了。请刷新列表后再试。")
+    session.refresh(plan)
+    audit.record(
+        session, actor, audit.EDIT, "revisit_plan", plan.id, _plan_label(plan),
+        field="计划日期", old=f"{old_day:%Y-%m-%d}", new=f"{new_day:%Y-%m-%d}",
+        detail=f"改期（第 {plan.reschedule_count} 次）：{why}",
+    )  # fmt: skip
+    _commit(session)
+    return plan
+
+
 def week_of(day: date) -> tuple[date, date]:
     """Monday and Sunday of the week `day` lies in."""
     monday = day - timedelta(days=day.weekday())
@@ -725,7 +781,7 @@ def _insert_routine_plans(
                 query = query.where(reach)
             selects.append(query)
         source = selects[0] if len(selects) == 1 else union_all(*selects)
-        statement = insert(RevisitPlan).from_select(columns, source)
+        statement = insert(RevisitPlan).from_select(columns, source, include_defaults=False)
         # psycopg reports an INSERT … SELECT's row count only when asked to keep it.
         result = session.execute(statement.execution_options(preserve_rowcount=True))
         made += result.rowcount  # type: ignore[attr-defined]
@@ -848,6 +904,17 @@ def _overdue_flag(today: date) -> ColumnElement[Any]:
     )
 
 
+def _rescheduled_text() -> ColumnElement[Any]:
+    """「改期 2 次」 for a plan that was moved, empty otherwise."""
+    return case(
+        (
+            RevisitPlan.reschedule_count > 0,
+            literal("改期 ") + cast(RevisitPlan.reschedule_count, String) + literal(" 次"),
+        ),
+        else_=null(),
+    )
+
+
 def _plan_columns(today: date) -> tuple[ListColumn, ...]:
     return (
         ListColumn("planned_on", "计划日期", RevisitPlan.planned_on, kind="date", width=11),
@@ -860,6 +927,14 @@ def _plan_columns(today: date) -> tuple[ListColumn, ...]:
         ListColumn("place", "地点", RevisitPlan.place, width=16),
         ListColumn("assigned", "回访人", Assigned.name, width=8),
         ListColumn("state", "状态", RevisitPlan.state, width=7, align="center"),
+        ListColumn(
+            "rescheduled",
+            "改期",
+            _rescheduled_text(),
+            width=9,
+            align="center",
+            sort_expr=RevisitPlan.reschedule_count,
+        ),
         ListColumn("complaint", "投诉编号", PlanComplaint.number, width=13),
         ListColumn("content", "内容", RevisitPlan.content, width=24),
     )

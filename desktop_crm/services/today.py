@@ -15,9 +15,9 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import Session
 
-from desktop_crm.models import Complaint, Customer, RevisitPlan, User
+from desktop_crm.models import Complaint, Customer, Revisit, RevisitPlan, User
 
-from . import access, revisits, rights, settings, workdays
+from . import access, revisit_reports, revisits, rights, settings, workdays
 from . import complaints as complaint_rules
 from .errors import PermissionDenied
 
@@ -25,6 +25,7 @@ from .errors import PermissionDenied
 LIMIT = 50
 
 COMPLAINT, REVISIT_PLAN, CUSTOMER = "complaint", "revisit_plan", "customer"
+REVISIT = "revisit"  # a line that opens a revisit (its 客户回访报告表)
 PLANNED = revisits.PLANNED  # a plan neither done nor cancelled
 # People who see open major accidents besides holders of complaints·approve (DOMAIN §2).
 HEAD_ROLES = ("总经理", "副总经理", "部门负责人")
@@ -37,6 +38,8 @@ NOT_REPORTED = "not_reported"
 ACCIDENTS = "accidents"
 PLANS_TODAY = "plans_today"
 PLANS_OVERDUE = "plans_overdue"
+REPORTS_TO_WRITE = "revisit_reports_to_write"
+REPORTS_TO_REVIEW = "revisit_reports_to_review"
 NOT_SERVED = "not_served"
 SECTION_ORDER = (
     OVERDUE,
@@ -46,6 +49,8 @@ SECTION_ORDER = (
     ACCIDENTS,
     PLANS_OVERDUE,
     PLANS_TODAY,
+    REPORTS_TO_WRITE,
+    REPORTS_TO_REVIEW,
     NOT_SERVED,
 )
 
@@ -55,7 +60,7 @@ class TodayItem:
     """One line: what it is (`kind` + `id` open its record), its number or code, a title
     (the customer), the day it is due or planned, and a short explanation."""
 
-    kind: str  # complaint / revisit_plan / customer
+    kind: str  # complaint / revisit_plan / revisit / customer
     id: int
     code: str  # 投诉编号, or the customer's 客户编号
     title: str
@@ -229,6 +234,40 @@ def _plan_section(
             )
         )
     return TodaySection(key, title, REVISIT_PLAN, tuple(items), total)
+
+
+def _report_section(
+    session: Session,
+    key: str,
+    title: str,
+    conditions: Sequence[ColumnElement[bool]],
+    reach: ColumnElement[bool] | None,
+    order: Sequence[ColumnElement[Any]],
+    describe: Any,
+    limit: int,
+) -> TodaySection:
+    """Revisits whose 客户回访报告表 waits (to be written or reviewed): the conditions are a
+    range of the (report_at, visited_on) index, recent days only (see revisit_reports)."""
+    rows = (
+        select(
+            Revisit.id,
+            Revisit.number,
+            Customer.name,
+            Revisit.visited_on,
+            Revisit.kind,
+            Revisit.report_at,
+            User.name,
+            Revisit.customer_id,
+        )
+        .select_from(Revisit)
+        .join(Customer, Customer.id == Revisit.customer_id)
+        .outerjoin(User, User.id == Revisit.report_by_id)
+    )
+    if reach is not None:
+        rows = rows.where(reach)
+    count = _with_scope(select(func.count(Revisit.id)).select_from(Revisit), Revisit, reach)
+    found, total = _lines(session, rows, count, conditions, order, limit)
+    return TodaySection(key, title, REVISIT, tuple(describe(row) for row in found), total)
 
 
 def _not_served_section(
@@ -422,6 +461,7 @@ def today_items(
                 limit,
             )
         )
+    sections += _report_sections(session, actor, today, calendar, limit)
     if rights.may(session, actor, "customers", "view"):
         not_served = _not_served_section(session, actor, today, limit, count_not_served)
         if not_served is not None:
@@ -430,3 +470,73 @@ def today_items(
     order = {key: index for index, key in enumerate(SECTION_ORDER)}
     sections.sort(key=lambda s: order[s.key])
     return TodayLists(today=today, next_working_day=next_day, sections=tuple(sections))
+
+
+def _report_sections(
+    session: Session,
+    actor: User,
+    today: date,
+    calendar: workdays.WorkCalendar,
+    limit: int,
+) -> list[TodaySection]:
+    """回访报告待写/逾期 for the person who made the revisits (their own, of the last
+    months), 回访报告待审阅 for those who review them (the 客户服务主管, 回访·审批)."""
+    sections = []
+    if rights.may(session, actor, "revisits", "create"):
+
+        def to_write(row: Any) -> TodayItem:
+            revisit_id, number, name, visited, kind, _at, _by, customer_id = row
+            timing = revisit_reports.report_timing(visited, None, today, calendar)
+            if timing.state == revisit_reports.OVERDUE:
+                late = timing.working_days_late
+                when = f"逾期 {late} 个工作日" if late > 0 else "已过期限"
+            elif timing.due_on == today:
+                when = "今天截止"
+            else:
+                when = f"{timing.due_on.month}月{timing.due_on.day}日截止"
+            extra = " · ".join((when, f"回访 {visited:%m-%d}", kind))
+            return TodayItem(
+                REVISIT, revisit_id, number, name, timing.due_on, extra, timing.late, customer_id
+            )
+
+        sections.append(
+            _report_section(
+                session,
+                REPORTS_TO_WRITE,
+                "回访报告待写/逾期",
+                revisit_reports.to_write_conditions(actor, today),
+                None,  # the actor's own revisits, whoever the customer belongs to
+                (Revisit.visited_on, Revisit.id),
+                to_write,
+                limit,
+            )
+        )
+    if revisit_reports.may_review_any(session, actor):
+        owners = revisit_reports.review_owners(session, actor)
+        reach = None if owners is None else (Customer.owner_id + 0).in_(sorted(owners))
+
+        def to_review(row: Any) -> TodayItem:
+            revisit_id, number, name, visited, kind, report_at, by, customer_id = row
+            waiting = calendar.working_days_between(report_at.date(), today)
+            parts = [f"填表 {report_at:%m-%d}" + (f"（{by}）" if by else ""), kind]
+            parts.append(f"回访 {visited:%m-%d}")
+            if waiting > 0:
+                parts.insert(0, f"已等 {waiting} 个工作日")
+            return TodayItem(
+                REVISIT, revisit_id, number, name, report_at.date(), " · ".join(parts),
+                False, customer_id,
+            )  # fmt: skip
+
+        sections.append(
+            _report_section(
+                session,
+                REPORTS_TO_REVIEW,
+                "回访报告待审阅",
+                revisit_reports.to_review_conditions(today),
+                reach,
+                (Revisit.report_at, Revisit.id),
+                to_review,
+                limit,
+            )
+        )
+    return sections

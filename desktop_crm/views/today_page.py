@@ -3,7 +3,8 @@
 The lists are short (the first lines of each section, with the full count in the heading),
 so they are read in one go from `services.today` and shown in a tree: a heading per
 section, a line per record; a click on a line opens its record (the window listens to the
-page's signals).
+page's signals). A revisit line (回访报告待写/逾期, 回访报告待审阅) opens the revisit's
+回访报告 tab here, without the window's help.
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ log = logging.getLogger(__name__)
 
 OVERDUE_TEXT = QColor("#b3261e")
 MUTED_TEXT = QColor("#6b6b6b")
-KIND_ROLE = Qt.ItemDataRole.UserRole + 1  # what a line opens: complaint / revisit_plan / …
+KIND_ROLE = Qt.ItemDataRole.UserRole + 1  # what a line opens: complaint / revisit / …
 ID_ROLE = Qt.ItemDataRole.UserRole + 2  # the id of the record it opens
 SECTION_ROLE = Qt.ItemDataRole.UserRole + 3  # the section key of a heading
 # Shown again on return to the page when read longer ago than this.
@@ -89,6 +90,7 @@ class TodayPage(QWidget):
     sig_open_complaint = Signal(int)
     sig_open_revisit_plan = Signal(int)
     sig_open_customer = Signal(int)
+    sig_open_revisit = Signal(int)  # the page opens it itself (open_revisit)
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -100,6 +102,8 @@ class TodayPage(QWidget):
         self._token = 0  # which refresh a background count belongs to
         self.limit = today_service.LIMIT  # lines per section
         self._last_open: tuple[tuple[str, int], float] | None = None
+        self.current_dialog: QWidget | None = None  # a revisit opened from a line
+        self.sig_open_revisit.connect(self.open_revisit)
 
         self.title = QLabel(objectName="todayTitle")
         font = self.title.font()
@@ -339,5 +343,21 @@ class TodayPage(QWidget):
             today_service.COMPLAINT: self.sig_open_complaint,
             today_service.REVISIT_PLAN: self.sig_open_revisit_plan,
             today_service.CUSTOMER: self.sig_open_customer,
+            today_service.REVISIT: self.sig_open_revisit,
         }[kind]
         signal.emit(int(record_id))
+
+    def open_revisit(self, revisit_id: int) -> None:
+        """The revisit on its 回访报告 tab (write or review the report); the lists are read
+        again when it closes."""
+        from .revisits.revisit_dialog import RevisitDialog
+
+        dialog = RevisitDialog(self._context, parent=self, revisit_id=revisit_id, show_report=True)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.finished.connect(lambda _result: self._revisit_closed())
+        self.current_dialog = dialog
+        dialog.open()
+
+    def _revisit_closed(self) -> None:
+        self.current_dialog = None
+        QTimer.singleShot(0, self.refresh)

@@ -138,3 +138,42 @@ def test_a_few_complaints_take_the_most_needed_stories(session: Session, admin: 
 
 def test_an_empty_store_gets_nothing(session: Session, admin: User) -> None:
     assert fill_demo_complaints(session, admin, 10) == (0, 0)
+
+
+def test_past_revisits_have_reports_mostly_on_time_and_reviewed(
+    session: Session, demo: tuple[int, int]
+) -> None:
+    from desktop_crm.services import revisit_reports, workdays
+
+    calendar = workdays.load_calendar(session)
+    now = local_now()
+    states: dict[str, int] = defaultdict(int)
+    reviewed = 0
+    for revisit in session.scalars(select(Revisit)):
+        timing = revisit_reports.report_timing(
+            revisit.visited_on, revisit.report_at, now.date(), calendar
+        )
+        states[timing.state] += 1
+        if revisit.report_at is not None:
+            assert revisit.report_at.date() >= revisit.visited_on and revisit.report_at <= now
+            assert revisit.report_summary and revisit.report_evaluation
+        if revisit.reviewed_at is not None:
+            reviewed += 1
+            assert revisit.reviewed_at >= revisit.report_at and revisit.review_opinion
+    written = states[revisit_reports.ON_TIME] + states[revisit_reports.LATE]
+    due = written + states[revisit_reports.OVERDUE]
+    assert states[revisit_reports.ON_TIME] >= 0.7 * due  # most on the next working day
+    assert (
+        states[revisit_reports.LATE] and states[revisit_reports.OVERDUE]
+    )  # some late, some missing
+    assert reviewed >= 0.7 * written  # most reviewed
+    assert audit.verify_chain(session) is None
+
+    # 今日待办 shows the clerk a report to write and the 客户服务主管 one to review.
+    clerk = session.scalar(select(User).where(User.name == "杨帆"))
+    supervisor = session.scalar(select(User).where(User.name == "陈静"))
+    assert today.today_items(session, clerk).section(today.REPORTS_TO_WRITE).total > 0
+    assert today.today_items(session, supervisor).section(today.REPORTS_TO_REVIEW).total > 0
+    # One coming plan was moved once (改期), keeping its first day.
+    moved = session.scalars(select(RevisitPlan).where(RevisitPlan.reschedule_count > 0)).all()
+    assert len(moved) == 1 and moved[0].original_planned_on < moved[0].planned_on

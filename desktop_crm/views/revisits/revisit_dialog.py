@@ -1,9 +1,13 @@
 """客户回访记录表: the form that records one revisit — of a complaint, for a plan, or of a
-customer — and shows a saved one read-only.
+customer — and shows a saved one read-only, with its 客户回访报告表 on a second tab.
 
 Saving is one service call (services.revisits.record_revisit): the record, the complaint's
 next state, a complaint registered from a problem found, the plan done and the next one
 planned go together or not at all. A refusal is shown beside its field; nothing typed is lost.
+
+The 回访报告 tab of a saved revisit is where the revisit's staff writes the report the day
+after (过程与结果概述, 评价) and the 客户服务主管 writes 指导意见 and 审阅, which locks it
+(services.revisit_reports). Both the record and the report print from here.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QRadioButton,
     QScrollArea,
+    QTabWidget,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -35,7 +40,7 @@ from sqlalchemy.orm import Session
 
 from desktop_crm.formatting import text_of
 from desktop_crm.models import User
-from desktop_crm.services import complaints, revisits, staff
+from desktop_crm.services import complaints, revisit_reports, revisits, staff
 from desktop_crm.services.customer_list import customer_query
 from desktop_crm.services.errors import ValidationError
 from desktop_crm.views.context import AppContext
@@ -46,6 +51,8 @@ from desktop_crm.views.customers.card_widgets import (
     plain_button,
     tr_data,
 )
+from desktop_crm.views.messages import confirm
+from desktop_crm.views.pdf_preview import PdfPreviewDialog
 from desktop_crm.views.service_call import FAILED, run_service
 from desktop_crm.views.widgets import DATE_FORMAT, ChoiceCombo, OptionalDateEdit, StaffCombo
 
@@ -66,6 +73,10 @@ FORM_FIELDS = (
     "complaint_category",
     "next_visit_on",
 )
+# The report tab's fields a refusal can name.
+REPORT_FIELDS = ("report_summary", "report_evaluation", "review_opinion")
+RECORD_TAB, REPORT_TAB = 0, 1
+LATE_COLOR = ERROR_COLOR
 
 
 def _qdate(day: date) -> QDate:
@@ -89,6 +100,7 @@ class RevisitDialog(QDialog):
         plan_id: int | None = None,
         parent: QWidget | None = None,
         revisit_id: int | None = None,
+        show_report: bool = False,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("revisitDialog")
@@ -101,6 +113,10 @@ class RevisitDialog(QDialog):
         self.saved_number: str | None = None
         self.outcome = ""
         self.errors: dict[str, QLabel] = {}
+        self.revisit_id = revisit_id
+        self.report: dict[str, Any] | None = None  # the report as last read
+        self.current_form: QWidget | None = None  # the preview opened from here
+        self._record_title, self._number = "客户回访记录表", ""
         self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
         self._search_timer.timeout.connect(self._find_customers)
 
@@ -109,6 +125,10 @@ class RevisitDialog(QDialog):
         if not loaded:
             self.save_button.setEnabled(False)
             QTimer.singleShot(0, self.reject)
+        elif revisit_id is not None:
+            self._load_report()
+            if show_report:
+                self.tabs.setCurrentIndex(REPORT_TAB)
         self.resize(720, 760)
 
     # ================================================================= building
@@ -149,7 +169,17 @@ class RevisitDialog(QDialog):
         self.save_button.clicked.connect(self.save)
         self.close_button = plain_button(self, self.tr("取消"), "revisitCancel")
         self.close_button.clicked.connect(self.reject)
+        self.print_record_button = plain_button(self, self.tr("打印回访记录…"), "revisitPrint")
+        self.print_record_button.clicked.connect(self.print_record)
+        self.print_report_button = plain_button(
+            self, self.tr("打印回访报告…"), "revisitPrintReport"
+        )
+        self.print_report_button.clicked.connect(self.print_report)
+        for button in (self.print_record_button, self.print_report_button):
+            button.hide()  # a saved revisit prints
         buttons = QHBoxLayout()
+        buttons.addWidget(self.print_record_button)
+        buttons.addWidget(self.print_report_button)
         buttons.addStretch(1)
         buttons.addWidget(self.save_button)
         buttons.addWidget(self.close_button)
@@ -167,11 +197,99 @@ class RevisitDialog(QDialog):
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         scroll.setWidget(body)
 
+        # The report tab shows for a saved revisit only (the report follows the record).
+        self.tabs = QTabWidget(self)
+        self.tabs.setObjectName("revisitDialogTabs")
+        self.tabs.addTab(scroll, self.tr("回访记录"))
+        self.tabs.addTab(self._build_report_tab(), self.tr("回访报告"))
+        self.tabs.setTabVisible(REPORT_TAB, False)
+
         layout = QVBoxLayout(self)
         layout.addWidget(self.header)
         layout.addWidget(self.summary)
-        layout.addWidget(scroll, 1)
+        layout.addWidget(self.tabs, 1)
         layout.addLayout(buttons)
+
+    def _build_report_tab(self) -> QWidget:
+        """客户回访报告表: the report (staff) and the review (客户服务主管)."""
+        tab = QWidget(self)
+        tab.setObjectName("revisitReportTab")
+        self.report_timing = QLabel(tab)
+        self.report_timing.setObjectName("reportTiming")
+        self.report_timing.setWordWrap(True)
+        font = self.report_timing.font()
+        font.setBold(True)
+        self.report_timing.setFont(font)
+        self.report_errors = error_label(tab, "reportErrors")
+        self.report_errors.setStyleSheet(
+            f"color: {ERROR_COLOR}; background: #fdedec; border: 1px solid #f5b7b1;"
+            " padding: 6px; border-radius: 3px;"
+        )
+
+        report_box = QGroupBox(self.tr("客户回访报告表"), tab)
+        report_box.setObjectName("reportBox")
+        form = QVBoxLayout(report_box)
+        self.summary_edit = self._report_edit(
+            report_box, "reportSummary", self.tr("回访的经过、了解到的情况和处理结果"), 6
+        )
+        self.evaluation_edit = self._report_edit(
+            report_box, "reportEvaluation", self.tr("对本次回访及客户情况的评价"), 3
+        )
+        form.addWidget(QLabel(self.tr("回访过程与结果概述"), report_box))
+        form.addWidget(self.summary_edit)
+        form.addWidget(self._error("report_summary", report_box))
+        form.addWidget(QLabel(self.tr("评价"), report_box))
+        form.addWidget(self.evaluation_edit)
+        form.addWidget(self._error("report_evaluation", report_box))
+        self.report_written = QLabel(report_box)
+        self.report_written.setObjectName("reportWrittenBy")
+        self.report_written.setStyleSheet(f"color: {HELP_COLOR};")
+        self.save_report_button = plain_button(report_box, self.tr("保存报告"), "reportSave")
+        self.save_report_button.clicked.connect(self.save_report)
+        line = QHBoxLayout()
+        line.addWidget(self.report_written, 1)
+        line.addWidget(self.save_report_button)
+        form.addLayout(line)
+
+        review_box = QGroupBox(self.tr("客户服务主管审阅"), tab)
+        review_box.setObjectName("reviewBox")
+        review = QVBoxLayout(review_box)
+        self.opinion_edit = self._report_edit(
+            review_box, "reviewOpinion", self.tr("审阅回访记录和报告后的指导意见"), 3
+        )
+        review.addWidget(QLabel(self.tr("指导意见"), review_box))
+        review.addWidget(self.opinion_edit)
+        review.addWidget(self._error("review_opinion", review_box))
+        self.reviewed_label = QLabel(review_box)
+        self.reviewed_label.setObjectName("reviewedBy")
+        self.reviewed_label.setWordWrap(True)
+        self.reviewed_label.setStyleSheet(f"color: {HELP_COLOR};")
+        self.review_button = plain_button(review_box, self.tr("审阅"), "reportReview")
+        self.review_button.setToolTip(self.tr("写下指导意见并审阅；审阅后报告不能再修改"))
+        self.review_button.clicked.connect(self.review)
+        line = QHBoxLayout()
+        line.addWidget(self.reviewed_label, 1)
+        line.addWidget(self.review_button)
+        review.addLayout(line)
+
+        layout = QVBoxLayout(tab)
+        layout.addWidget(self.report_timing)
+        layout.addWidget(self.report_errors)
+        layout.addWidget(report_box)
+        layout.addWidget(review_box)
+        layout.addStretch(1)
+        return tab
+
+    def _report_edit(
+        self, parent: QWidget, name: str, placeholder: str, lines: int
+    ) -> QPlainTextEdit:
+        edit = QPlainTextEdit(parent)
+        edit.setObjectName(name)
+        edit.setTabChangesFocus(True)
+        edit.setPlaceholderText(placeholder)
+        edit.setMinimumHeight(edit.fontMetrics().lineSpacing() * lines + 14)
+        edit.setMaximumHeight(edit.fontMetrics().lineSpacing() * lines * 2 + 14)
+        return edit
 
     def _build_complaint_box(self) -> QGroupBox:
         box = QGroupBox(self.tr("所回访的投诉"), self)
@@ -452,6 +570,9 @@ class RevisitDialog(QDialog):
             button.setEnabled(False)
         self.save_button.hide()
         self.close_button.setText(self.tr("关闭"))
+        self._record_title = "客户投诉回访记录" if data["complaint_number"] else "客户回访记录表"
+        self._number = data["number"]
+        self.tabs.setTabVisible(REPORT_TAB, True)
         return True
 
     def _find_customers(self) -> None:
@@ -569,6 +690,236 @@ class RevisitDialog(QDialog):
         }.get(first or "")
         if focus is not None:
             focus.setFocus()
+
+    # ================================================================= the report
+
+    def _load_report(self) -> bool:
+        """Read the report part afresh (after a save or review too)."""
+        revisit_id = self.revisit_id
+        assert revisit_id is not None
+        data = run_service(
+            self,
+            self.context,
+            lambda session, actor: revisit_reports.report_form_data(session, actor, revisit_id),
+            refusal_title=self.tr("无法打开"),
+        )
+        if data is FAILED:
+            return False
+        self.report = data
+        self._show_report(data)
+        return True
+
+    def _show_report(self, data: dict[str, Any]) -> None:
+        self.report_errors.hide()
+        for key in REPORT_FIELDS:
+            self.errors[key].hide()
+        state = data["state"]
+        timing = data["timing_text"]
+        if state == revisit_reports.REVIEWED:
+            text = self.tr("已审阅：报告已锁定，不能再修改。") + timing
+        elif state == revisit_reports.TO_REVIEW:
+            text = self.tr("报告已填写，等待客户服务主管审阅。") + timing
+        else:
+            text = self.tr("回访报告{state}：").replace("{state}", state) + timing
+        self.report_timing.setText(text)
+        self.report_timing.setStyleSheet(f"color: {LATE_COLOR};" if data["late"] else "")
+        self.summary_edit.setPlainText(data["summary"] or "")
+        self.evaluation_edit.setPlainText(data["evaluation"] or "")
+        writable = bool(data["may_write"])
+        for edit in (self.summary_edit, self.evaluation_edit):
+            edit.setReadOnly(not writable)
+        self.save_report_button.setVisible(writable)
+        self.save_report_button.setText(
+            self.tr("保存报告") if data["report_at"] is None else self.tr("保存修改")
+        )
+        if data["report_at"] is not None:
+            self.report_written.setText(
+                self.tr("填表人：{name}　填表时间：{at}")
+                .replace("{name}", data["report_by"] or "")
+                .replace("{at}", text_of(data["report_at"]))
+            )
+        elif writable:
+            self.report_written.setText(self.tr("回访次日填写，由回访人保存。"))
+        else:
+            self.report_written.setText(self.tr("尚未填写。"))
+        self.opinion_edit.setPlainText(data["opinion"] or "")
+        reviewing = bool(data["may_review"])
+        self.opinion_edit.setReadOnly(not reviewing)
+        self.review_button.setVisible(reviewing)
+        if data["reviewed_at"] is not None:
+            self.reviewed_label.setText(
+                self.tr("审阅人：{name}　审阅时间：{at}")
+                .replace("{name}", data["reviewed_by"] or "")
+                .replace("{at}", text_of(data["reviewed_at"]))
+            )
+        elif reviewing:
+            self.reviewed_label.setText(self.tr("审阅后报告锁定，不能再修改。"))
+        elif data["report_at"] is None:
+            self.reviewed_label.setText(self.tr("报告填写后由客户服务主管审阅。"))
+        else:
+            self.reviewed_label.setText(self.tr("等待客户服务主管审阅。"))
+        self.print_record_button.setVisible(bool(data["may_print"]))
+        self.print_report_button.setVisible(bool(data["may_print"]))
+
+    def report_values(self) -> tuple[str, str]:
+        return (
+            self.summary_edit.toPlainText().strip(),
+            self.evaluation_edit.toPlainText().strip(),
+        )
+
+    def report_dirty(self) -> bool:
+        """Whether the report text differs from what was read (and may be saved)."""
+        if self.report is None or not self.report["may_write"]:
+            return False
+        stored = (self.report["summary"] or "", self.report["evaluation"] or "")
+        return self.report_values() != stored
+
+    def _report_done(self, text: str) -> None:
+        self._load_report()
+        self.report_written.setText(text + "　" + self.report_written.text())
+        hub = self.context.hub
+        for name in ("sig_revisits_changed", "sig_complaints_changed"):
+            signal = getattr(hub, name, None)
+            if signal is not None:
+                signal.emit()
+                break
+
+    def _show_report_invalid(self, error: ValidationError) -> None:
+        elsewhere = []
+        for problem in error.problems:
+            label = self.errors.get(problem.field) if problem.field in REPORT_FIELDS else None
+            if label is None:
+                elsewhere.append(problem.message)
+            else:
+                label.setText(problem.message)
+                label.show()
+        if elsewhere:
+            self.report_errors.setText("\n".join(elsewhere))
+            self.report_errors.show()
+        focus = {
+            "report_summary": self.summary_edit,
+            "report_evaluation": self.evaluation_edit,
+            "review_opinion": self.opinion_edit,
+        }.get(next((p.field for p in error.problems), ""))
+        if focus is not None:
+            focus.setFocus()
+
+    def save_report(self) -> bool:
+        """Write the report (or its correction); True when saved."""
+        if self.report is None or self.revisit_id is None:
+            return False
+        self.report_errors.hide()
+        for key in REPORT_FIELDS:
+            self.errors[key].hide()
+        revisit_id, (summary, evaluation) = self.revisit_id, self.report_values()
+        seen = revisit_reports.values_for(self.report)
+
+        def write(session: Session, actor: User) -> None:
+            revisit_reports.write_report(session, actor, revisit_id, summary, evaluation, seen)
+
+        saved = run_service(
+            self, self.context, write, on_invalid=self._show_report_invalid,
+            refusal_title=self.tr("无法保存回访报告"),
+        )  # fmt: skip
+        if saved is FAILED:
+            return False
+        self._report_done(self.tr("报告已保存。"))
+        return True
+
+    def review(self) -> bool:
+        """审阅 with the 指导意见 typed; True when done (the report is then locked)."""
+        if self.report is None or self.revisit_id is None:
+            return False
+        self.report_errors.hide()
+        self.errors["review_opinion"].hide()
+        if self.report_dirty():
+            self._show_report_invalid(
+                ValidationError(self.tr("报告有未保存的修改：请先保存报告，再审阅。"))
+            )
+            return False
+        opinion = self.opinion_edit.toPlainText().strip()
+        if opinion and not confirm(
+            self, self.tr("审阅回访报告"), self.tr("审阅后报告将锁定，不能再修改。确定审阅？")
+        ):
+            return False
+        revisit_id, seen = self.revisit_id, revisit_reports.values_for(self.report)
+
+        def act(session: Session, actor: User) -> None:
+            revisit_reports.review_report(session, actor, revisit_id, opinion, seen)
+
+        done = run_service(
+            self, self.context, act, on_invalid=self._show_report_invalid,
+            refusal_title=self.tr("无法审阅"),
+        )  # fmt: skip
+        if done is FAILED:
+            return False
+        self._report_done(self.tr("已审阅。"))
+        return True
+
+    # ================================================================= printing
+
+    def print_record(self) -> None:
+        """Preview the printed 客户回访记录表 (客户投诉回访记录 for a complaint's revisit)."""
+        if self.revisit_id is None:
+            return
+        from desktop_crm import documents
+
+        revisit_id = self.revisit_id
+        self._preview(
+            lambda session, actor: documents.revisit_record_pdf(session, actor, revisit_id),
+            lambda session, actor: documents.revisit_record_xlsx(session, actor, revisit_id),
+            self._record_title,
+        )
+
+    def print_report(self) -> None:
+        """Preview the printed 客户回访报告表 (as saved)."""
+        if self.revisit_id is None:
+            return
+        if self.report_dirty() and not confirm(
+            self,
+            self.tr("打印"),
+            self.tr("报告有未保存的修改，打印的是已保存的内容。是否继续打印？"),
+        ):
+            return
+        from desktop_crm import documents
+
+        revisit_id = self.revisit_id
+        self._preview(
+            lambda session, actor: documents.revisit_report_pdf(session, actor, revisit_id),
+            lambda session, actor: documents.revisit_report_xlsx(session, actor, revisit_id),
+            revisit_reports.REPORT_TITLE,
+        )
+
+    def _preview(self, make_pdf: Any, make_xlsx: Any, title: str) -> None:
+        pdf = run_service(self, self.context, make_pdf, refusal_title=self.tr("无法打印"))
+        if pdf is FAILED:
+            return
+
+        def xlsx() -> bytes:
+            with self.context.session() as session:
+                return make_xlsx(session, self.context.actor(session))
+
+        preview = PdfPreviewDialog(
+            pdf,  # type: ignore[arg-type]
+            self.tr(title),
+            f"{title}-{self._number}.pdf",
+            self,
+            xlsx,
+        )
+        preview.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        preview.finished.connect(lambda _result: self._forget_form())
+        self.current_form = preview
+        preview.open()
+
+    def _forget_form(self) -> None:
+        self.current_form = None
+
+    def reject(self) -> None:
+        if self.report_dirty() and not confirm(
+            self, self.tr("放弃修改"), self.tr("回访报告有未保存的修改。是否放弃修改？")
+        ):
+            return
+        super().reject()
 
 
 def _outcome(session: Session, revisit: Any) -> str:

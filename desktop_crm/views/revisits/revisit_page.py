@@ -1,14 +1,19 @@
-"""回访: the page with three lists — 回访计划 (plans, with the week's routine plans made in
-one click), 回访记录 (records) and 服务不到位 (customers not served for months, to be handed
-to someone else). Every list is SQL-backed and paged; every act is one service call.
+"""回访: the page with its lists — 回访计划 (plans, with the week's routine plans made in
+one click, 改期, the visit brief and the printed plan), 回访记录 (records), 回访报告 (the
+客户回访报告表 to write, overdue, to review), 回访汇总 (the period summary, printed and
+exported) and 服务不到位 (customers not served for months, to be handed to someone else).
+Every list is SQL-backed and paged; every act is one service call; the summary and the
+printed lists are made in a worker.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import (
@@ -28,13 +33,16 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QDialog,
     QFormLayout,
+    QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QInputDialog,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPlainTextEdit,
     QTableView,
+    QTableWidget,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -42,7 +50,7 @@ from PySide6.QtWidgets import (
 from sqlalchemy.orm import Session, sessionmaker
 
 from desktop_crm.models import User
-from desktop_crm.services import lookups, revisits, settings, staff
+from desktop_crm.services import lookups, revisit_reports, revisits, settings, staff
 from desktop_crm.services.customer_list import customer_query
 from desktop_crm.services.errors import PermissionDenied, ValidationError
 from desktop_crm.services.listing import ListQuery, ListSpec
@@ -51,9 +59,13 @@ from desktop_crm.views.customers.card_widgets import (
     ERROR_COLOR,
     HELP_COLOR,
     error_label,
+    list_table,
     plain_button,
+    read_only_item,
     tr_data,
 )
+from desktop_crm.views.list_export import ask_xlsx_path
+from desktop_crm.views.pdf_preview import PdfPreviewDialog
 from desktop_crm.views.service_call import FAILED, run_service
 from desktop_crm.views.sql_list_model import SqlListModel
 from desktop_crm.views.widgets import DATE_FORMAT, OptionalDateEdit
@@ -64,7 +76,7 @@ from .revisit_dialog import RevisitDialog
 log = logging.getLogger(__name__)
 
 SEARCH_DELAY_MS = 150
-PLAN_TAB, RECORD_TAB, NOT_SERVED_TAB = 0, 1, 2
+PLAN_TAB, RECORD_TAB, REPORT_TAB, SUMMARY_TAB, NOT_SERVED_TAB = 0, 1, 2, 3, 4
 OVERDUE_COLOR = QColor(ERROR_COLOR)
 
 
@@ -254,8 +266,8 @@ def _fill_staff(combo: QComboBox, people: list[tuple[int, str]], everything: str
 
 
 class RevisitPage(QWidget):
-    """回访计划 · 回访记录 · 服务不到位. `sig_open_customer(id)` asks the window to open a
-    customer's card (from 服务不到位)."""
+    """回访计划 · 回访记录 · 回访报告 · 回访汇总 · 服务不到位. `sig_open_customer(id)` asks the
+    window to open a customer's card (from 服务不到位)."""
 
     sig_open_customer = Signal(int)
 
@@ -266,11 +278,15 @@ class RevisitPage(QWidget):
         self._not_served_loaded = False
         self._timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
         self._timer.timeout.connect(self.apply)
+        self.current_form: QWidget | None = None  # a preview opened from the page
+        self.summary: revisit_reports.RevisitSummary | None = None  # as last worked out
 
         self.tabs = QTabWidget(self)
         self.tabs.setObjectName("revisitTabs")
         self.tabs.addTab(self._build_plans(), self.tr("回访计划"))
         self.tabs.addTab(self._build_records(), self.tr("回访记录"))
+        self.tabs.addTab(self._build_reports(), self.tr("回访报告"))
+        self.tabs.addTab(self._build_summary(), self.tr("回访汇总"))
         self.tabs.addTab(self._build_not_served(), self.tr("服务不到位"))
         self.tabs.currentChanged.connect(self._tab_shown)
         self.status_label = QLabel(self)
@@ -328,6 +344,19 @@ class RevisitPage(QWidget):
         self.record_plan_button.clicked.connect(self.record_selected_plan)
         self.cancel_plan_button = plain_button(tab, self.tr("取消计划…"), "revisitCancelPlan")
         self.cancel_plan_button.clicked.connect(self.cancel_selected_plan)
+        self.reschedule_button = plain_button(tab, self.tr("改期…"), "revisitReschedule")
+        self.reschedule_button.setToolTip(self.tr("把选中的计划改到另一天（须写明原因）"))
+        self.reschedule_button.clicked.connect(self.reschedule_selected_plan)
+        self.brief_button = plain_button(tab, self.tr("拜访简报…"), "revisitBrief")
+        self.brief_button.setToolTip(
+            self.tr("打印选中计划的客户拜访简报：客户概况、联系人、购货、跟进、投诉和回访")
+        )
+        self.brief_button.clicked.connect(self.print_brief)
+        self.print_plans_button = plain_button(tab, self.tr("打印计划表…"), "revisitPrintPlans")
+        self.print_plans_button.setToolTip(
+            self.tr("打印「从…到…」日期范围内的客户回访计划（未选日期时为本月）")
+        )
+        self.print_plans_button.clicked.connect(self.print_plans)
         self.plan_count = QLabel(tab)
         self.plan_count.setObjectName("revisitPlanCount")
 
@@ -365,7 +394,8 @@ class RevisitPage(QWidget):
         actions = QHBoxLayout()
         for button in (
             self.generate_button, self.new_plan_button, self.record_plan_button,
-            self.cancel_plan_button,
+            self.reschedule_button, self.cancel_plan_button, self.brief_button,
+            self.print_plans_button,
         ):  # fmt: skip
             actions.addWidget(button)
         actions.addStretch(1)
@@ -499,6 +529,433 @@ class RevisitPage(QWidget):
 
         return self._query(build, revisits.REVISIT_LIST)
 
+    # ============================================================= 回访报告
+
+    def _build_reports(self) -> QWidget:
+        tab = QWidget(self)
+        self.report_filter = QComboBox(tab)
+        self.report_filter.setObjectName("revisitReportFilter")
+        for which in revisit_reports.FILTERS:
+            self.report_filter.addItem(tr_data(which), which)
+        self.report_filter.setCurrentIndex(
+            self.report_filter.findData(self._default_report_filter())
+        )
+        self.report_filter.setToolTip(
+            self.tr(
+                "我的待写：我回访、尚未填写报告的；逾期未写：回访次一工作日仍未填写的；"
+                "待审阅：已填写、等待客户服务主管审阅的"
+            )
+        )
+        self.report_from = OptionalDateEdit(tab)
+        self.report_from.setObjectName("revisitReportFrom")
+        self.report_to = OptionalDateEdit(tab)
+        self.report_to.setObjectName("revisitReportTo")
+        self.report_search = QLineEdit(tab)
+        self.report_search.setObjectName("revisitReportSearch")
+        self.report_search.setPlaceholderText(self.tr("回访编号、投诉编号、客户名称或拼音"))
+        self.report_search.setClearButtonEnabled(True)
+        self.report_filter.currentIndexChanged.connect(self.apply)
+        for edit in (self.report_from, self.report_to):
+            edit.sig_changed.connect(self.apply)
+        self.report_search.textChanged.connect(lambda _text: self._timer.start())
+
+        self.open_report_button = plain_button(tab, self.tr("填写/审阅报告…"), "revisitReportOpen")
+        self.open_report_button.clicked.connect(self.open_selected_report)
+        self.print_report_button = plain_button(tab, self.tr("打印报告…"), "revisitReportPrint")
+        self.print_report_button.clicked.connect(self.print_selected_report)
+        self.report_count = QLabel(tab)
+        self.report_count.setObjectName("revisitReportCount")
+
+        self.report_table = _table("revisitReportTable", tab)
+        state_at = 0
+
+        def late_color(row: tuple[Any, ...]) -> QColor | None:
+            return OVERDUE_COLOR if row[state_at] == revisit_reports.OVERDUE else None
+
+        self.report_model = ListModel(
+            self._context.session_factory,
+            self._report_query(),
+            self,
+            count_in_background=True,
+            row_color=late_color,
+        )
+        state_at = self.report_model.column_position("report_state")
+        self.report_model.sig_count_changed.connect(
+            lambda total: self.report_count.setText(
+                self.tr("共 {0} 份").replace("{0}", f"{total:,}")
+            )
+        )
+        _attach(self.report_table, self.report_model, 1, Qt.SortOrder.DescendingOrder)
+        self.report_table.doubleClicked.connect(lambda _index: self.open_selected_report())
+        self.report_table.activated.connect(lambda _index: self.open_selected_report())
+
+        hint = QLabel(
+            self.tr(
+                "客户回访报告表：回访人于回访次一工作日填写（过程与结果概述、评价），"
+                "客户服务主管审阅并写指导意见；逾期未写的以红色显示。"
+            ),
+            tab,
+        )
+        hint.setObjectName("revisitReportHint")
+        hint.setWordWrap(True)
+        hint.setStyleSheet(f"color: {HELP_COLOR};")
+        filters = QHBoxLayout()
+        filters.addWidget(self.report_filter)
+        filters.addWidget(QLabel(self.tr("回访日期从"), tab))
+        filters.addWidget(self.report_from)
+        filters.addWidget(QLabel(self.tr("到"), tab))
+        filters.addWidget(self.report_to)
+        filters.addWidget(self.report_search, 1)
+        actions = QHBoxLayout()
+        actions.addWidget(self.open_report_button)
+        actions.addWidget(self.print_report_button)
+        actions.addStretch(1)
+        actions.addWidget(self.report_count)
+        layout = QVBoxLayout(tab)
+        layout.addWidget(hint)
+        layout.addLayout(filters)
+        layout.addLayout(actions)
+        layout.addWidget(self.report_table, 1)
+        return tab
+
+    def _default_report_filter(self) -> str:
+        """Reviewers start on 待审阅, everyone else on their own reports to write."""
+        try:
+            with self._context.session() as session:
+                actor = self._context.actor(session)
+                if revisit_reports.may_review_any(session, actor):
+                    return revisit_reports.FILTER_TO_REVIEW
+        except Exception:  # the page opens anyway; the list says what it shows
+            log.exception("reading the reviewer's rights failed")
+        return revisit_reports.FILTER_MINE
+
+    def _report_query(self) -> ListQuery:
+        def build(session: Session, actor: User) -> ListQuery:
+            sort_key, descending = (
+                _sort_of(self.report_table, self.report_model)
+                if hasattr(self, "report_model")
+                else (None, True)
+            )
+            return revisit_reports.report_query(
+                session,
+                actor,
+                self.report_filter.currentData() or revisit_reports.FILTER_ALL,
+                search=self.report_search.text(),
+                date_from=self.report_from.value(),
+                date_to=self.report_to.value(),
+                sort_key=sort_key,
+                descending=descending,
+            )
+
+        return self._query(build, revisit_reports.report_list_spec(date.today()))
+
+    def open_selected_report(self) -> None:
+        revisit_id = self._selected(self.report_table, self.report_model)
+        if revisit_id is None:
+            self._say(self.tr("请先在列表中选中一份回访报告"))
+            return
+        self.open_report(revisit_id)
+
+    def open_report(self, revisit_id: int) -> RevisitDialog:
+        """The revisit on its 回访报告 tab; the lists are read again afterwards."""
+        dialog = RevisitDialog(self._context, parent=self, revisit_id=revisit_id, show_report=True)
+        dialog.exec()
+        self.report_model.refresh()
+        return dialog
+
+    def print_selected_report(self) -> None:
+        revisit_id = self._selected(self.report_table, self.report_model)
+        if revisit_id is None:
+            self._say(self.tr("请先在列表中选中一份回访报告"))
+            return
+        from desktop_crm import documents
+
+        row = self.report_table.currentIndex().row()
+        number = self.report_model.row_value(row, "number")
+        pdf = run_service(
+            self,
+            self._context,
+            lambda session, actor: documents.revisit_report_pdf(session, actor, revisit_id),
+            refusal_title=self.tr("无法打印"),
+        )
+        if pdf is FAILED:
+            return
+        self._preview(
+            pdf,  # type: ignore[arg-type]
+            revisit_reports.REPORT_TITLE,
+            f"{revisit_reports.REPORT_TITLE}-{number}.pdf",
+            lambda session, actor: documents.revisit_report_xlsx(session, actor, revisit_id),
+        )
+
+    # ============================================================= 回访汇总
+
+    def _build_summary(self) -> QWidget:
+        tab = QWidget(self)
+        today = date.today()
+        self.summary_from = QDateEdit(QDate(today.year, today.month, 1), tab)
+        self.summary_from.setObjectName("revisitSummaryFrom")
+        self.summary_to = QDateEdit(QDate(today.year, today.month, today.day), tab)
+        self.summary_to.setObjectName("revisitSummaryTo")
+        for edit in (self.summary_from, self.summary_to):
+            edit.setDisplayFormat(DATE_FORMAT)
+            edit.setCalendarPopup(True)
+        self.summary_run = plain_button(tab, self.tr("统计"), "revisitSummaryRun")
+        self.summary_run.setDefault(False)
+        self.summary_run.clicked.connect(self.run_summary)
+        self.summary_print = plain_button(tab, self.tr("预览/打印…"), "revisitSummaryPrint")
+        self.summary_print.clicked.connect(self.print_summary)
+        self.summary_export = plain_button(tab, self.tr("导出 Excel…"), "revisitSummaryExport")
+        self.summary_export.clicked.connect(self.export_summary)
+        self.summary_totals = QLabel(
+            self.tr("选择回访日期范围后点击「统计」。"), tab, objectName="revisitSummaryTotals"
+        )
+        self.summary_totals.setWordWrap(True)
+        self.summary_totals.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+
+        def table(name: str, headers: list[str]) -> QTableWidget:
+            widget = list_table(tab, name, [self.tr(h) for h in headers])
+            widget.setSortingEnabled(False)
+            return widget
+
+        self.summary_tables = {
+            "kinds": table("revisitSummaryKinds", ["回访类型", "次数", "占比"]),
+            "methods": table("revisitSummaryMethods", ["回访方式", "次数", "占比"]),
+            "satisfaction": table(
+                "revisitSummarySatisfaction", ["满意程度", "分值", "次数", "占比"]
+            ),
+            "staff": table(
+                "revisitSummaryStaff",
+                [
+                    "回访人",
+                    "回访",
+                    "报告已写",
+                    "按时",
+                    "逾期补写",
+                    "逾期未写",
+                    "未到期",
+                    "已审阅",
+                    "按时率",
+                ],
+            ),  # fmt: skip
+        }
+
+        top = QHBoxLayout()
+        top.addWidget(QLabel(self.tr("回访日期从"), tab))
+        top.addWidget(self.summary_from)
+        top.addWidget(QLabel(self.tr("到"), tab))
+        top.addWidget(self.summary_to)
+        top.addWidget(self.summary_run)
+        top.addStretch(1)
+        top.addWidget(self.summary_print)
+        top.addWidget(self.summary_export)
+        grid = QGridLayout()
+        for column, key in enumerate(("kinds", "methods", "satisfaction")):
+            grid.addWidget(self.summary_tables[key], 0, column)
+        grid.addWidget(self.summary_tables["staff"], 1, 0, 1, 3)
+        grid.setRowStretch(1, 1)
+        layout = QVBoxLayout(tab)
+        layout.addLayout(top)
+        layout.addWidget(self.summary_totals)
+        layout.addLayout(grid, 1)
+        return tab
+
+    def summary_period(self) -> tuple[date, date]:
+        start, end = self.summary_from.date(), self.summary_to.date()
+        return (
+            date(start.year(), start.month(), start.day()),
+            date(end.year(), end.month(), end.day()),
+        )
+
+    def run_summary(self) -> None:
+        """Work the summary out in a worker (a year of revisits takes a second or two)."""
+        start, end = self.summary_period()
+
+        def job(session: Session, actor: User, _control: object) -> object:
+            return revisit_reports.period_summary(session, actor, start, end)
+
+        run_job(self, self._context, self.tr("正在统计回访…"), job, self.show_summary)
+
+    def show_summary(self, summary: revisit_reports.RevisitSummary) -> None:
+        self.summary = summary
+        percent = revisit_reports.percent
+        lines = [
+            self.tr("{start} 至 {end}（{scope}）：回访 {total} 次；满意度 {index}，满意率 {rate}"
+                    "（{rated} 次记录了满意程度）")
+            .replace("{start}", f"{summary.start:%Y-%m-%d}")
+            .replace("{end}", f"{summary.end:%Y-%m-%d}")
+            .replace("{scope}", summary.scope_text)
+            .replace("{total}", f"{summary.total:,}")
+            .replace("{index}", percent(summary.satisfaction_index))
+            .replace("{rate}", percent(summary.satisfaction_rate))
+            .replace("{rated}", f"{summary.rated:,}"),
+            self.tr("回访报告：已写 {written}（按时 {on_time}，逾期补写 {late}），逾期未写 "
+                    "{overdue}，未到期 {pending}，按时率 {on_time_rate}；已审阅 {reviewed}，"
+                    "待审阅 {to_review}")
+            .replace("{written}", f"{summary.written:,}")
+            .replace("{on_time}", f"{summary.on_time:,}")
+            .replace("{late}", f"{summary.late:,}")
+            .replace("{overdue}", f"{summary.overdue:,}")
+            .replace("{pending}", f"{summary.pending:,}")
+            .replace("{on_time_rate}", percent(summary.on_time_rate))
+            .replace("{reviewed}", f"{summary.reviewed:,}")
+            .replace("{to_review}", f"{summary.to_review:,}"),
+        ]  # fmt: skip
+        self.summary_totals.setText("\n".join(lines))
+        share_rows = {
+            key: [(tr_data(x.name), x.count, percent(x.share)) for x in getattr(summary, key)]
+            for key in ("kinds", "methods")
+        }
+        share_rows["satisfaction"] = [
+            (tr_data(x.name), revisits.SATISFACTION_SCORES.get(x.name), x.count, percent(x.share))
+            for x in summary.satisfaction
+        ]
+        share_rows["staff"] = [
+            (x.name, x.total, x.written, x.on_time, x.late, x.overdue, x.pending, x.reviewed,
+             percent(x.on_time_rate))
+            for x in summary.staff
+        ]  # fmt: skip
+        for key, rows in share_rows.items():
+            widget = self.summary_tables[key]
+            widget.setRowCount(len(rows))
+            for row, values in enumerate(rows):
+                for column, value in enumerate(values):
+                    item = read_only_item("" if value is None else str(value))
+                    if column:
+                        item.setTextAlignment(
+                            Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+                        )
+                    widget.setItem(row, column, item)
+            widget.resizeColumnsToContents()
+
+    def print_summary(self) -> None:
+        """客户回访汇总表 of the chosen period in the preview (print, save as PDF or Excel)."""
+        from desktop_crm import documents
+
+        start, end = self.summary_period()
+
+        def job(session: Session, actor: User, _control: object) -> bytes:
+            return documents.revisit_summary_pdf(session, actor, start, end)
+
+        def done(pdf: bytes) -> None:
+            self._preview(
+                pdf,
+                revisit_reports.SUMMARY_TITLE,
+                f"{revisit_reports.SUMMARY_TITLE}-{start:%Y%m%d}-{end:%Y%m%d}.pdf",
+                lambda session, actor: documents.revisit_summary_xlsx(session, actor, start, end),
+            )
+
+        run_job(self, self._context, self.tr("正在生成客户回访汇总表…"), job, done)
+
+    def export_summary(self, path: str | None = None) -> None:
+        """客户回访汇总表 of the chosen period to a workbook, made in a worker."""
+        from desktop_crm import documents
+
+        start, end = self.summary_period()
+        title = revisit_reports.SUMMARY_TITLE
+        path = path or ask_xlsx_path(
+            self, self.tr("导出客户回访汇总表"), f"{title}-{start:%Y%m%d}-{end:%Y%m%d}.xlsx"
+        )
+        if not path:
+            return
+        target = path
+
+        def job(session: Session, actor: User, _control: object) -> str:
+            _write_file(target, documents.revisit_summary_xlsx(session, actor, start, end))
+            return target
+
+        def failed(error: BaseException) -> bool:
+            if isinstance(error, OSError):
+                QMessageBox.warning(
+                    self,
+                    self.tr("导出失败"),
+                    self.tr("无法写入文件：") + f"{target}\n{error.strerror or error}",
+                )
+                return True
+            return False
+
+        run_job(
+            self, self._context, self.tr("正在导出客户回访汇总表…"), job,
+            lambda done: self._say(self.tr("已导出到 {0}").replace("{0}", done)),
+            on_failed=failed,
+        )  # fmt: skip
+
+    # ============================================================= printing
+
+    def _preview(
+        self,
+        pdf: bytes,
+        title: str,
+        file_name: str,
+        make_xlsx: Callable[[Session, User], bytes] | None = None,
+    ) -> PdfPreviewDialog:
+        def xlsx() -> bytes:
+            assert make_xlsx is not None
+            with self._context.session() as session:
+                return make_xlsx(session, self._context.actor(session))
+
+        preview = PdfPreviewDialog(
+            pdf, self.tr(title), file_name, self, xlsx if make_xlsx else None
+        )
+        preview.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        preview.finished.connect(lambda _result: setattr(self, "current_form", None))
+        self.current_form = preview
+        preview.open()
+        return preview
+
+    def plans_period(self) -> tuple[date, date]:
+        """The printed plan's days: the list's 从/到, or the current month."""
+        today = date.today()
+        start = self.plan_from.value() or today.replace(day=1)
+        end = self.plan_to.value()
+        if end is None:
+            following = (start.replace(day=28) + timedelta(days=4)).replace(day=1)
+            end = following - timedelta(days=1)
+        return start, end
+
+    def print_plans(self) -> None:
+        """客户回访计划 of the list's date range (or this month), in the preview."""
+        from desktop_crm import documents
+
+        start, end = self.plans_period()
+
+        def job(session: Session, actor: User, _control: object) -> bytes:
+            return documents.revisit_plans_pdf(session, actor, start, end)
+
+        def done(pdf: bytes) -> None:
+            self._preview(
+                pdf,
+                revisit_reports.PLAN_LIST_TITLE,
+                f"{revisit_reports.PLAN_LIST_TITLE}-{start:%Y%m%d}-{end:%Y%m%d}.pdf",
+                lambda session, actor: documents.revisit_plans_xlsx(session, actor, start, end),
+            )
+
+        run_job(self, self._context, self.tr("正在生成客户回访计划…"), job, done)
+
+    def print_brief(self) -> None:
+        """客户拜访简报 of the selected plan, in the preview."""
+        plan_id = self._selected(self.plan_table, self.plan_model)
+        if plan_id is None:
+            self._say(self.tr("请先在列表中选中一条回访计划"))
+            return
+        from desktop_crm import documents
+
+        row = self.plan_table.currentIndex().row()
+        customer = self.plan_model.row_value(row, "customer")
+        pdf = run_service(
+            self,
+            self._context,
+            lambda session, actor: documents.visit_brief_pdf(session, actor, plan_id),
+            refusal_title=self.tr("无法打印"),
+        )
+        if pdf is FAILED:
+            return
+        self._preview(
+            pdf,  # type: ignore[arg-type]
+            revisit_reports.BRIEF_TITLE,
+            f"{revisit_reports.BRIEF_TITLE}-{customer}.pdf",
+            lambda session, actor: documents.visit_brief_xlsx(session, actor, plan_id),
+        )
+
     # ============================================================= 服务不到位
 
     def _build_not_served(self) -> QWidget:
@@ -604,12 +1061,14 @@ class RevisitPage(QWidget):
         self._timer.stop()
         self.plan_model.set_query(self._plan_query())
         self.record_model.set_query(self._record_query())
+        self.report_model.set_query(self._report_query())
         if self._not_served_loaded:
             self.not_served_model.set_query(self._not_served_query())
 
     def refresh(self) -> None:
         self.plan_model.refresh()
         self.record_model.refresh()
+        self.report_model.refresh()
         if self._not_served_loaded:
             self.not_served_model.refresh()
 
@@ -696,6 +1155,21 @@ class RevisitPage(QWidget):
             self._say(self.tr("回访计划已取消"))
             self.plan_model.refresh()
 
+    def reschedule_selected_plan(self) -> None:
+        """改期 of the selected plan (new day and reason in RescheduleDialog)."""
+        plan_id = self._selected(self.plan_table, self.plan_model)
+        if plan_id is None:
+            self._say(self.tr("请先在列表中选中一条回访计划"))
+            return
+        row = self.plan_table.currentIndex().row()
+        if self.plan_model.row_value(row, "state") != revisits.PLANNED:
+            self._say(self.tr("这条计划已完成或已取消，不能改期"))
+            return
+        dialog = RescheduleDialog(self._context, plan_id, self)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self._say(dialog.outcome)
+            self.plan_model.refresh()
+
     def open_selected_record(self) -> None:
         revisit_id = self._selected(self.record_table, self.record_model)
         if revisit_id is None:
@@ -725,9 +1199,8 @@ class RevisitPage(QWidget):
 
     def counting(self) -> bool:
         """Whether a list is still being counted (in a worker thread)."""
-        return any(
-            m.counting() for m in (self.plan_model, self.record_model, self.not_served_model)
-        )
+        models = (self.plan_model, self.record_model, self.report_model, self.not_served_model)
+        return any(m.counting() for m in models)
 
 
 # ------------------------------------------------------------------ 新建计划
@@ -865,6 +1338,139 @@ class PlanDialog(QDialog):
             return f"已新建 {made.planned_on:%Y-%m-%d} 对 {made.customer.name} 的回访计划"
 
         saved = run_service(self, self._context, plan, on_invalid=self._show_invalid)
+        if saved is FAILED:
+            return False
+        self.outcome = saved
+        self.accept()
+        return True
+
+    def _show_invalid(self, error: ValidationError) -> None:
+        elsewhere = []
+        for problem in error.problems:
+            label = self.errors.get(problem.field)
+            if label is None:
+                elsewhere.append(problem.message)
+            else:
+                label.setText(problem.message)
+                label.show()
+        if elsewhere:
+            self.summary.setText("\n".join(elsewhere))
+            self.summary.show()
+
+
+def _write_file(target: str, data: bytes) -> None:
+    """Beside the target first, then renamed: a failure never leaves half a workbook."""
+    temporary = f"{target}.part"
+    try:
+        Path(temporary).write_bytes(data)
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+# ------------------------------------------------------------------ 改期
+
+
+class RescheduleDialog(QDialog):
+    """改期: a plan still 计划 moves to another day, with the reason (both required)."""
+
+    def __init__(self, context: AppContext, plan_id: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("planRescheduleDialog")
+        self.setWindowTitle(self.tr("回访计划改期"))
+        self._context = context
+        self._plan_id = plan_id
+        self.outcome = ""
+        self.errors: dict[str, QLabel] = {}
+
+        self.header = QLabel(self, objectName="planRescheduleHeader")
+        self.header.setWordWrap(True)
+        self.planned_on = QDateEdit(QDate.currentDate(), self)
+        self.planned_on.setObjectName("planRescheduleDate")
+        self.planned_on.setDisplayFormat(DATE_FORMAT)
+        self.planned_on.setCalendarPopup(True)
+        self.planned_on.setMinimumDate(QDate.currentDate())
+        self.reason = QPlainTextEdit(self)
+        self.reason.setObjectName("planRescheduleReason")
+        self.reason.setTabChangesFocus(True)
+        self.reason.setPlaceholderText(self.tr("例如：客户临时外出，约定改日拜访"))
+        self.reason.setFixedHeight(self.reason.fontMetrics().lineSpacing() * 3 + 14)
+        form = QFormLayout()
+        form.addRow(self.tr("新的计划日期"), self.planned_on)
+        form.addRow("", self._error("planned_on"))
+        form.addRow(self.tr("改期原因"), self.reason)
+        form.addRow("", self._error("reschedule_reason"))
+        self.summary = error_label(self, "planRescheduleErrors")
+        save = plain_button(self, self.tr("保存"), "planRescheduleSave")
+        save.clicked.connect(self.save)
+        cancel = plain_button(self, self.tr("取消"), "planRescheduleCancel")
+        cancel.clicked.connect(self.reject)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(save)
+        buttons.addWidget(cancel)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.header)
+        layout.addLayout(form)
+        layout.addWidget(self.summary)
+        layout.addLayout(buttons)
+
+        def read(session: Session, actor: User) -> dict[str, Any]:
+            plan = revisits.get_plan(session, actor, plan_id, "edit")
+            return {
+                "customer": plan.customer.name,
+                "planned_on": plan.planned_on,
+                "count": plan.reschedule_count or 0,
+                "original": plan.original_planned_on,
+            }
+
+        found = run_service(self, context, read, refusal_title=self.tr("无法改期"))
+        if found is FAILED:
+            save.setEnabled(False)
+            QTimer.singleShot(0, self.reject)
+            return
+        text = (
+            self.tr("客户：{customer}　现计划日期：{day}")
+            .replace("{customer}", found["customer"])
+            .replace("{day}", f"{found['planned_on']:%Y-%m-%d}")
+        )
+        if found["count"]:
+            text += (
+                self.tr("（已改期 {count} 次，原定 {original}）")
+                .replace("{count}", str(found["count"]))
+                .replace("{original}", f"{found['original']:%Y-%m-%d}" if found["original"] else "")
+            )
+        self.header.setText(text)
+        day = max(found["planned_on"], date.today())
+        self.planned_on.setDate(QDate(day.year, day.month, day.day))
+
+    def _error(self, key: str) -> QLabel:
+        label = error_label(self, f"planRescheduleError_{key}")
+        self.errors[key] = label
+        return label
+
+    def values(self) -> tuple[date, str]:
+        day = self.planned_on.date()
+        return date(day.year(), day.month(), day.day()), self.reason.toPlainText().strip()
+
+    def save(self) -> bool:
+        for label in (*self.errors.values(), self.summary):
+            label.hide()
+        day, reason = self.values()
+        plan_id = self._plan_id
+
+        def move(session: Session, actor: User) -> str:
+            plan = revisits.reschedule_plan(session, actor, plan_id, day, reason)
+            return (
+                f"已把对 {plan.customer.name} 的回访计划改到 {plan.planned_on:%Y-%m-%d}"
+                f"（第 {plan.reschedule_count} 次改期）"
+            )
+
+        saved = run_service(
+            self, self._context, move, on_invalid=self._show_invalid,
+            refusal_title=self.tr("无法改期"),
+        )  # fmt: skip
         if saved is FAILED:
             return False
         self.outcome = saved
