@@ -1,4 +1,4 @@
-"""期限与拜访设置: the office changes a deadline and the open complaints follow."""
+"""期限与指标设置: the office changes a deadline and the open complaints follow."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""期限与拜访设置: the complaint deadlines and the visit rhythm, as the office sets them."""
+"""期限与指标设置: complaint deadlines, the visit rhythm and the survey targets, as the office
+sets them."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QGroupBox,
     QLabel,
     QSpinBox,
     QVBoxLayout,
@@ -19,6 +21,14 @@ from desktop_crm.services import complaints, rights, settings
 from ..context import AppContext
 from ..service_call import FAILED, run_service
 
+# The settings' key prefixes and the box each group sits in.
+_SECTIONS = {
+    "complaint": "投诉期限",
+    "visits": "回访与拜访",
+    "service": "回访与拜访",
+    "survey": "满意度调查",
+}
+
 
 class LimitsDialog(QDialog):
     """One spin box a setting; 保存 writes the changed ones and recomputes open deadlines."""
@@ -26,15 +36,21 @@ class LimitsDialog(QDialog):
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("limitsDialog")
-        self.setWindowTitle(self.tr("期限与拜访设置"))
+        self.setWindowTitle(self.tr("期限与指标设置"))
         self._context = context
         self.spins: dict[str, QSpinBox] = {}
-        form = QFormLayout()
+        groups: dict[str, QFormLayout] = {}
+        sections = QVBoxLayout()
         for setting in settings.SETTINGS:
+            title = _SECTIONS.get(setting.key.split(".")[0], self.tr("其他"))
+            if title not in groups:
+                box = QGroupBox(title, self)
+                groups[title] = QFormLayout(box)
+                sections.addWidget(box)
             spin = QSpinBox(self, objectName=f"setting_{setting.key.replace('.', '_')}")
             spin.setRange(setting.minimum, setting.maximum)
             self.spins[setting.key] = spin
-            form.addRow(setting.label, spin)
+            groups[title].addRow(setting.label, spin)
         self.status = QLabel(self, objectName="limitsStatus")
         self.status.setWordWrap(True)
         buttons = QDialogButtonBox(
@@ -51,7 +67,7 @@ class LimitsDialog(QDialog):
         )
         note.setWordWrap(True)
         layout.addWidget(note)
-        layout.addLayout(form)
+        layout.addLayout(sections)
         layout.addWidget(self.status)
         layout.addWidget(buttons)
         self._load()
