@@ -16,6 +16,7 @@ from desktop_crm.models import Complaint, Customer, Department, Revisit, Revisit
 from desktop_crm.services import complaints, customers, revisits
 from desktop_crm.views import sql_list_model
 from desktop_crm.views.customers.card_timeline import TimelineTab
+from desktop_crm.views.revisits.plan_dialogs import PlanDialog
 from desktop_crm.views.revisits.revisit_dialog import RevisitDialog
 from desktop_crm.views.revisits.revisit_page import NOT_SERVED_TAB, RECORD_TAB, RevisitPage
 
@@ -196,11 +197,11 @@ def test_the_plan_list_generates_the_week_records_and_cancels(
 ) -> None:  # noqa: ANN001
     first = make_customer(session, admin, "甲A", grade="A")
     make_customer(session, admin, "乙C", grade="C")
-    qtbot.mouseClick(page.generate_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(page.plans_tab.generate_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: "定期回访计划 3 条" in page.status_label.text(), timeout=10_000)
     table = page.findChild(QTableView, "revisitPlanTable")
     assert sorted(rows(table, "customer")) == ["乙C", "甲A", "甲A"]
-    qtmodeltester.check(page.plan_model)
+    qtmodeltester.check(page.plans_tab.model)
 
     # Record the first plan of 甲A: the dialog opens on that plan, saved, the plan is done.
     def fill_and_save(dialog: RevisitDialog) -> int:
@@ -211,15 +212,15 @@ def test_the_plan_list_generates_the_week_records_and_cancels(
 
     monkeypatch.setattr(RevisitDialog, "exec", fill_and_save)
     table.selectRow(rows(table, "customer").index("甲A"))
-    qtbot.mouseClick(page.record_plan_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(page.plans_tab.record_plan_button, Qt.MouseButton.LeftButton)
     assert "已保存" in page.status_label.text()
     assert sorted(rows(table, "customer")) == ["乙C", "甲A"]  # 计划 only
 
     monkeypatch.setattr(QInputDialog, "getText", lambda *args, **kwargs: ("客户停工", True))
     table.selectRow(rows(table, "customer").index("乙C"))
-    qtbot.mouseClick(page.cancel_plan_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(page.plans_tab.cancel_plan_button, Qt.MouseButton.LeftButton)
     assert rows(table, "customer") == ["甲A"]
-    page.plan_state.setCurrentIndex(page.plan_state.findData("已取消"))
+    page.plans_tab.plan_state.setCurrentIndex(page.plans_tab.plan_state.findData("已取消"))
     assert rows(table, "customer") == ["乙C"]
     with app_context.session_factory() as check:
         states = check.scalars(
@@ -228,14 +229,42 @@ def test_the_plan_list_generates_the_week_records_and_cancels(
         assert sorted(states) == ["已完成", "计划"]
 
 
+def test_a_new_plan_is_refused_without_a_customer_then_found_and_saved(
+    qtbot, page, session, admin, monkeypatch
+) -> None:  # noqa: ANN001
+    make_customer(session, admin, "渭南秦岭建材有限公司")
+    make_customer(session, admin, "西安华盛商混站")
+
+    def fill_and_save(dialog: PlanDialog) -> int:
+        assert dialog.objectName() == "revisitPlanDialog"
+        dialog.content.setFocus()
+        assert not dialog.save()  # no customer picked: refused beside the picker
+        refusal = dialog.findChild(QLabel, "planError_customer_id")
+        assert refusal.isVisibleTo(dialog) and refusal.text() == "请选择回访的客户。"
+        assert dialog.focusWidget() is dialog.customer_search
+        dialog.customer_search.insert("秦岭")  # IME text arrives committed
+        qtbot.waitUntil(lambda: dialog.customer_choice.count() == 1, timeout=5000)
+        assert dialog.customer_choice.currentText().endswith("渭南秦岭建材有限公司")
+        dialog.place.setText("蒲城工地")
+        assert dialog.save()
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(PlanDialog, "exec", fill_and_save)
+    qtbot.mouseClick(page.plans_tab.new_plan_button, Qt.MouseButton.LeftButton)
+    assert "对 渭南秦岭建材有限公司 的回访计划" in page.status_label.text()
+    table = page.findChild(QTableView, "revisitPlanTable")
+    assert rows(table, "customer") == ["渭南秦岭建材有限公司"]
+    assert rows(table, "place") == ["蒲城工地"]
+
+
 def test_overdue_plans_show_in_red_with_their_flag(qtbot, page, session, admin) -> None:  # noqa: ANN001
     make_customer(session, admin, "西安华盛商混站", grade="D")
     last_monday, _ = revisits.week_of(TODAY - timedelta(days=7))
     revisits.generate_routine_plans(session, admin, last_monday)
-    page.plan_overdue.setChecked(True)
+    page.plans_tab.plan_overdue.setChecked(True)
     table = page.findChild(QTableView, "revisitPlanTable")
     assert rows(table, "overdue") == ["逾期"]
-    assert not page.plan_state.isEnabled()
+    assert not page.plans_tab.plan_state.isEnabled()
     index = table.model().index(0, 2)
     assert index.data(Qt.ItemDataRole.ForegroundRole).name() == "#c0392b"
 
@@ -258,16 +287,16 @@ def test_the_record_list_filters_and_opens_a_record(
     page.show_tab(RECORD_TAB)
     table = page.findChild(QTableView, "revisitTable")
     assert rows(table, "kind") == ["投诉回访", "电话回访"]
-    assert "共 2 条回访记录" in page.record_count.text()
-    qtmodeltester.check(page.record_model)
-    page.record_satisfaction.setCurrentIndex(
-        page.record_satisfaction.findData(revisits.UNSATISFIED_FILTER)
+    assert "共 2 条回访记录" in page.records_tab.count_label.text()
+    qtmodeltester.check(page.records_tab.model)
+    page.records_tab.record_satisfaction.setCurrentIndex(
+        page.records_tab.record_satisfaction.findData(revisits.UNSATISFIED_FILTER)
     )
     assert rows(table, "satisfaction") == ["很不满意"]
     opened = []
     monkeypatch.setattr(RevisitDialog, "exec", lambda dialog: opened.append(dialog.windowTitle()))
     table.selectRow(0)
-    qtbot.mouseClick(page.open_record_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(page.records_tab.open_record_button, Qt.MouseButton.LeftButton)
     assert opened == [f"客户回访记录 — HF{TODAY.year}-0001"]
 
 
@@ -286,19 +315,19 @@ def test_the_not_served_list_loads_when_shown_and_offers_the_card(
     monkeypatch.setattr(sql_list_model, "PAGE_SIZE", 2)
     page.show_tab(NOT_SERVED_TAB)
     assert table.model().rowCount() == 2
-    qtbot.waitUntil(lambda: page.not_served_count.text() == "共 3 个客户", timeout=10_000)
+    qtbot.waitUntil(lambda: page.not_served_tab.count_label.text() == "共 3 个客户", timeout=10_000)
     table.model().fetchMore()
     assert rows(table, "name") == ["丙 四个月没人管", "丁 从未回访", "戊 也没人管"]
     assert "3 个月" in page.findChild(QLabel, "notServedHint").text()
-    qtmodeltester.check(page.not_served_model)
+    qtmodeltester.check(page.not_served_tab.model)
     # 最近服务 cannot be sorted on (it would read every customer's history): the click is ignored.
     header = table.horizontalHeader()
-    last_served = [c.key for c in page.not_served_model.query.columns].index("last_served")
+    last_served = [c.key for c in page.not_served_tab.model.query.columns].index("last_served")
     header.setSortIndicator(last_served, Qt.SortOrder.AscendingOrder)
     assert header.sortIndicatorSection() == 1
     table.selectRow(0)
     with qtbot.waitSignal(page.sig_open_customer) as opened:
-        qtbot.mouseClick(page.not_served_open, Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(page.not_served_tab.not_served_open, Qt.MouseButton.LeftButton)
     assert opened.args == [table.model().row_id(0)]
 
 

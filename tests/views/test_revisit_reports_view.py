@@ -17,16 +17,11 @@ from desktop_crm.models import AuditEntry, Revisit, RevisitPlan, User
 from desktop_crm.services import revisit_reports, revisits
 from desktop_crm.services import today as today_service
 from desktop_crm.views.pdf_preview import PdfPreviewDialog
-from desktop_crm.views.revisits import revisit_dialog, revisit_page
+from desktop_crm.views.revisits import revisit_dialog, summary_tab
+from desktop_crm.views.revisits.plan_dialogs import RescheduleDialog
 from desktop_crm.views.revisits.revisit_dialog import REPORT_TAB as DIALOG_REPORT_TAB
 from desktop_crm.views.revisits.revisit_dialog import RevisitDialog
-from desktop_crm.views.revisits.revisit_page import (
-    PLAN_TAB,
-    REPORT_TAB,
-    SUMMARY_TAB,
-    RescheduleDialog,
-    RevisitPage,
-)
+from desktop_crm.views.revisits.revisit_page import PLAN_TAB, REPORT_TAB, SUMMARY_TAB, RevisitPage
 from desktop_crm.views.today_page import TodayPage
 from tests.services.test_revisits import customer, person
 
@@ -208,17 +203,21 @@ def test_the_report_list_filters_and_opens_the_report(
     page.show_tab(REPORT_TAB)
     table = page.findChild(QTableView, "revisitReportTable")
     # The administrator reviews (回访·审批): the list starts on 待审阅.
-    assert page.report_filter.currentData() == revisit_reports.FILTER_TO_REVIEW
+    assert page.reports_tab.report_filter.currentData() == revisit_reports.FILTER_TO_REVIEW
     assert rows(table, "number") == [written.number]
-    qtmodeltester.check(page.report_model)
+    qtmodeltester.check(page.reports_tab.model)
 
-    page.report_filter.setCurrentIndex(page.report_filter.findData(revisit_reports.FILTER_MINE))
+    page.reports_tab.report_filter.setCurrentIndex(
+        page.reports_tab.report_filter.findData(revisit_reports.FILTER_MINE)
+    )
     assert rows(table, "number") == [fresh.number, late.number]
     assert rows(table, "report_state") == ["待写", "逾期未写"]
     late_row = table.model().index(1, 2)
     assert late_row.data(Qt.ItemDataRole.ForegroundRole).name() == "#c0392b"
-    qtbot.waitUntil(lambda: page.report_count.text() == "共 2 份", timeout=10_000)
-    page.report_filter.setCurrentIndex(page.report_filter.findData(revisit_reports.FILTER_OVERDUE))
+    qtbot.waitUntil(lambda: page.reports_tab.count_label.text() == "共 2 份", timeout=10_000)
+    page.reports_tab.report_filter.setCurrentIndex(
+        page.reports_tab.report_filter.findData(revisit_reports.FILTER_OVERDUE)
+    )
     assert rows(table, "number") == [late.number]
 
     opened: list[tuple[str, int]] = []
@@ -226,7 +225,7 @@ def test_the_report_list_filters_and_opens_the_report(
         RevisitDialog, "exec", lambda d: opened.append((d.windowTitle(), d.tabs.currentIndex()))
     )
     table.selectRow(0)
-    qtbot.mouseClick(page.open_report_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(page.reports_tab.open_report_button, Qt.MouseButton.LeftButton)
     assert opened == [(f"客户回访记录 — {late.number}", DIALOG_REPORT_TAB)]
 
 
@@ -237,28 +236,28 @@ def test_the_summary_is_worked_out_previewed_and_exported(
     revisit_reports.write_report(session, admin, on_time.id, "概述", "评价")
     visit(session, admin, office["buyer"].id, TODAY, office["wang"])
     page.show_tab(SUMMARY_TAB)
-    page.summary_from.setDate(page.summary_from.date().addDays(-40))
-    qtbot.mouseClick(page.summary_run, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: page.summary is not None, timeout=10_000)
+    page.summary_tab.summary_from.setDate(page.summary_tab.summary_from.date().addDays(-40))
+    qtbot.mouseClick(page.summary_tab.summary_run, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.summary_tab.summary is not None, timeout=10_000)
     totals = page.findChild(QLabel, "revisitSummaryTotals").text()
     assert "回访 2 次" in totals and "已写 1（按时 1，逾期补写 0）" in totals
-    kinds = page.summary_tables["kinds"]
+    kinds = page.summary_tab.summary_tables["kinds"]
     assert (kinds.item(0, 0).text(), kinds.item(0, 1).text(), kinds.item(0, 2).text()) == (
         "电话回访", "2", "100.0%",
     )  # fmt: skip
-    people = page.summary_tables["staff"]
+    people = page.summary_tab.summary_tables["staff"]
     names = {people.item(r, 0).text(): people.item(r, 1).text() for r in range(people.rowCount())}
     assert names == {"系统管理员": "1", "王芳": "1"}
 
     target = tmp_path / "汇总.xlsx"
-    monkeypatch.setattr(revisit_page, "ask_xlsx_path", lambda *_args: str(target))
-    qtbot.mouseClick(page.summary_export, Qt.MouseButton.LeftButton)
+    monkeypatch.setattr(summary_tab, "ask_xlsx_path", lambda *_args: str(target))
+    qtbot.mouseClick(page.summary_tab.summary_export, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: "已导出到" in page.status_label.text(), timeout=10_000)
     sheet = openpyxl.load_workbook(target).active
     found = [c for row in sheet.iter_rows(values_only=True) for c in row if c is not None]
     assert "客户回访汇总表" in found and "王芳" in found and "电话回访" in found
 
-    qtbot.mouseClick(page.summary_print, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(page.summary_tab.summary_print, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: isinstance(page.current_form, PdfPreviewDialog), timeout=10_000)
     assert page.current_form.windowTitle() == "客户回访汇总表"
     page.current_form.reject()
@@ -287,7 +286,7 @@ def test_a_plan_is_moved_with_a_reason_and_the_list_says_so(
         return QDialog.DialogCode.Accepted
 
     monkeypatch.setattr(RescheduleDialog, "exec", move)
-    qtbot.mouseClick(page.reschedule_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(page.plans_tab.reschedule_button, Qt.MouseButton.LeftButton)
     assert "第 1 次改期" in page.status_label.text()
     assert rows(table, "rescheduled") == ["改期 1 次"]
     assert rows(table, "planned_on") == [f"{TODAY + timedelta(days=3):%Y-%m-%d}"]
@@ -297,10 +296,10 @@ def test_a_plan_is_moved_with_a_reason_and_the_list_says_so(
 
     # A cancelled plan cannot move: the page says so without opening the dialog.
     revisits.cancel_plan(session, admin, plan.id, "客户停工")
-    page.plan_state.setCurrentIndex(0)  # 全部状态
+    page.plans_tab.plan_state.setCurrentIndex(0)  # 全部状态
     table.selectRow(0)
     monkeypatch.setattr(RescheduleDialog, "exec", lambda _d: pytest.fail("opened"))
-    qtbot.mouseClick(page.reschedule_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(page.plans_tab.reschedule_button, Qt.MouseButton.LeftButton)
     assert "不能改期" in page.status_label.text()
 
 
@@ -311,10 +310,10 @@ def test_the_visit_brief_and_the_plan_list_print_from_the_page(
     page.refresh()
     table = page.findChild(QTableView, "revisitPlanTable")
     table.selectRow(0)
-    qtbot.mouseClick(page.brief_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(page.plans_tab.brief_button, Qt.MouseButton.LeftButton)
     assert page.current_form.windowTitle() == "客户拜访简报"
     page.current_form.reject()
-    qtbot.mouseClick(page.print_plans_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(page.plans_tab.print_plans_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(
         lambda: page.current_form is not None and page.current_form.windowTitle() == "客户回访计划",
         timeout=10_000,

@@ -12,6 +12,7 @@ after (过程与结果概述, 评价) and the 客户服务主管 writes 指导�
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -29,6 +30,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPlainTextEdit,
+    QPushButton,
     QRadioButton,
     QScrollArea,
     QTabWidget,
@@ -41,7 +43,6 @@ from sqlalchemy.orm import Session
 from desktop_crm.formatting import text_of
 from desktop_crm.models import User
 from desktop_crm.services import complaints, revisit_reports, revisits, staff
-from desktop_crm.services.customer_list import customer_query
 from desktop_crm.services.errors import ValidationError
 from desktop_crm.views.context import AppContext
 from desktop_crm.views.customers.card_widgets import (
@@ -51,10 +52,14 @@ from desktop_crm.views.customers.card_widgets import (
     plain_button,
     tr_data,
 )
+from desktop_crm.views.field_errors import show_field_errors
 from desktop_crm.views.messages import confirm
-from desktop_crm.views.pdf_preview import PdfPreviewDialog
+from desktop_crm.views.pdf_preview import preview_form
 from desktop_crm.views.service_call import FAILED, run_service
 from desktop_crm.views.widgets import DATE_FORMAT, ChoiceCombo, OptionalDateEdit, StaffCombo
+
+from .customer_search import find_customers
+from .printing import MakeForm, remember_form
 
 SEARCH_DELAY_MS = 200
 TEXT_LINES = 3
@@ -77,14 +82,11 @@ FORM_FIELDS = (
 REPORT_FIELDS = ("report_summary", "report_evaluation", "review_opinion")
 RECORD_TAB, REPORT_TAB = 0, 1
 LATE_COLOR = ERROR_COLOR
-
-
-def _qdate(day: date) -> QDate:
-    return QDate(day.year, day.month, day.day)
-
-
-def _pydate(value: QDate) -> date:
-    return date(value.year(), value.month(), value.day())
+# Refusals that concern no one field, in a box above the fields.
+REFUSAL_STYLE = (
+    f"color: {ERROR_COLOR}; background: #fdedec; border: 1px solid #f5b7b1;"
+    " padding: 6px; border-radius: 3px;"
+)
 
 
 class RevisitDialog(QDialog):
@@ -141,10 +143,7 @@ class RevisitDialog(QDialog):
         self.header.setFont(font)
         self.header.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.summary = error_label(self, "revisitErrors")
-        self.summary.setStyleSheet(
-            f"color: {ERROR_COLOR}; background: #fdedec; border: 1px solid #f5b7b1;"
-            " padding: 6px; border-radius: 3px;"
-        )
+        self.summary.setStyleSheet(REFUSAL_STYLE)
 
         # The customer, picked here only when the dialog was opened without one.
         self.customer_box = QWidget(self)
@@ -221,56 +220,31 @@ class RevisitDialog(QDialog):
         font.setBold(True)
         self.report_timing.setFont(font)
         self.report_errors = error_label(tab, "reportErrors")
-        self.report_errors.setStyleSheet(
-            f"color: {ERROR_COLOR}; background: #fdedec; border: 1px solid #f5b7b1;"
-            " padding: 6px; border-radius: 3px;"
+        self.report_errors.setStyleSheet(REFUSAL_STYLE)
+
+        report_box = self._report_box(tab, self.tr("客户回访报告表"), "reportBox")
+        self.summary_edit = self._report_field(
+            report_box, self.tr("回访过程与结果概述"), "reportSummary",
+            self.tr("回访的经过、了解到的情况和处理结果"), 6, "report_summary",
+        )  # fmt: skip
+        self.evaluation_edit = self._report_field(
+            report_box, self.tr("评价"), "reportEvaluation",
+            self.tr("对本次回访及客户情况的评价"), 3, "report_evaluation",
+        )  # fmt: skip
+        self.report_written, self.save_report_button = self._report_line(
+            report_box, "reportWrittenBy", self.tr("保存报告"), "reportSave", self.save_report
         )
 
-        report_box = QGroupBox(self.tr("客户回访报告表"), tab)
-        report_box.setObjectName("reportBox")
-        form = QVBoxLayout(report_box)
-        self.summary_edit = self._report_edit(
-            report_box, "reportSummary", self.tr("回访的经过、了解到的情况和处理结果"), 6
+        review_box = self._report_box(tab, self.tr("客户服务主管审阅"), "reviewBox")
+        self.opinion_edit = self._report_field(
+            review_box, self.tr("指导意见"), "reviewOpinion",
+            self.tr("审阅回访记录和报告后的指导意见"), 3, "review_opinion",
+        )  # fmt: skip
+        self.reviewed_label, self.review_button = self._report_line(
+            review_box, "reviewedBy", self.tr("审阅"), "reportReview", self.review
         )
-        self.evaluation_edit = self._report_edit(
-            report_box, "reportEvaluation", self.tr("对本次回访及客户情况的评价"), 3
-        )
-        form.addWidget(QLabel(self.tr("回访过程与结果概述"), report_box))
-        form.addWidget(self.summary_edit)
-        form.addWidget(self._error("report_summary", report_box))
-        form.addWidget(QLabel(self.tr("评价"), report_box))
-        form.addWidget(self.evaluation_edit)
-        form.addWidget(self._error("report_evaluation", report_box))
-        self.report_written = QLabel(report_box)
-        self.report_written.setObjectName("reportWrittenBy")
-        self.report_written.setStyleSheet(f"color: {HELP_COLOR};")
-        self.save_report_button = plain_button(report_box, self.tr("保存报告"), "reportSave")
-        self.save_report_button.clicked.connect(self.save_report)
-        line = QHBoxLayout()
-        line.addWidget(self.report_written, 1)
-        line.addWidget(self.save_report_button)
-        form.addLayout(line)
-
-        review_box = QGroupBox(self.tr("客户服务主管审阅"), tab)
-        review_box.setObjectName("reviewBox")
-        review = QVBoxLayout(review_box)
-        self.opinion_edit = self._report_edit(
-            review_box, "reviewOpinion", self.tr("审阅回访记录和报告后的指导意见"), 3
-        )
-        review.addWidget(QLabel(self.tr("指导意见"), review_box))
-        review.addWidget(self.opinion_edit)
-        review.addWidget(self._error("review_opinion", review_box))
-        self.reviewed_label = QLabel(review_box)
-        self.reviewed_label.setObjectName("reviewedBy")
         self.reviewed_label.setWordWrap(True)
-        self.reviewed_label.setStyleSheet(f"color: {HELP_COLOR};")
-        self.review_button = plain_button(review_box, self.tr("审阅"), "reportReview")
         self.review_button.setToolTip(self.tr("写下指导意见并审阅；审阅后报告不能再修改"))
-        self.review_button.clicked.connect(self.review)
-        line = QHBoxLayout()
-        line.addWidget(self.reviewed_label, 1)
-        line.addWidget(self.review_button)
-        review.addLayout(line)
 
         layout = QVBoxLayout(tab)
         layout.addWidget(self.report_timing)
@@ -280,16 +254,47 @@ class RevisitDialog(QDialog):
         layout.addStretch(1)
         return tab
 
-    def _report_edit(
-        self, parent: QWidget, name: str, placeholder: str, lines: int
+    def _report_box(self, tab: QWidget, title: str, name: str) -> QGroupBox:
+        box = QGroupBox(title, tab)
+        box.setObjectName(name)
+        QVBoxLayout(box)
+        return box
+
+    def _report_field(
+        self, box: QGroupBox, title: str, name: str, placeholder: str, lines: int, key: str
     ) -> QPlainTextEdit:
-        edit = QPlainTextEdit(parent)
+        """A text of the report, `lines` high at least, with its title and its refusal."""
+        edit = QPlainTextEdit(box)
         edit.setObjectName(name)
         edit.setTabChangesFocus(True)
         edit.setPlaceholderText(placeholder)
         edit.setMinimumHeight(edit.fontMetrics().lineSpacing() * lines + 14)
         edit.setMaximumHeight(edit.fontMetrics().lineSpacing() * lines * 2 + 14)
+        layout = box.layout()
+        layout.addWidget(QLabel(title, box))
+        layout.addWidget(edit)
+        layout.addWidget(self._error(key, box))
         return edit
+
+    def _report_line(
+        self,
+        box: QGroupBox,
+        name: str,
+        button_text: str,
+        button_name: str,
+        act: Callable[[], object],
+    ) -> tuple[QLabel, QPushButton]:
+        """Who did it and when (grey), and the button that does it."""
+        label = QLabel(box)
+        label.setObjectName(name)
+        label.setStyleSheet(f"color: {HELP_COLOR};")
+        button = plain_button(box, button_text, button_name)
+        button.clicked.connect(act)
+        line = QHBoxLayout()
+        line.addWidget(label, 1)
+        line.addWidget(button)
+        box.layout().addLayout(line)  # type: ignore[attr-defined]
+        return label, button
 
     def _build_complaint_box(self) -> QGroupBox:
         box = QGroupBox(self.tr("所回访的投诉"), self)
@@ -324,11 +329,11 @@ class RevisitDialog(QDialog):
         self.visited_on.setDisplayFormat(DATE_FORMAT)
         self.visited_on.setCalendarPopup(True)
         self.visited_on.setMaximumDate(QDate.currentDate())
-        grid.addWidget(QLabel(self.tr("回访类型"), box), row, 0)
-        grid.addWidget(self.kind_combo, row, 1)
-        grid.addWidget(QLabel(self.tr("回访日期"), box), row, 2)
-        grid.addWidget(self.visited_on, row, 3)
-        row = self._error_row(grid, row + 1, ("kind", "visited_on"), box)
+        row = self._grid_row(
+            grid, row, box,
+            (self.tr("回访类型"), self.kind_combo, "kind"),
+            (self.tr("回访日期"), self.visited_on, "visited_on"),
+        )  # fmt: skip
 
         self.method_combo = QComboBox(box)
         self.method_combo.setObjectName("revisitMethod")
@@ -337,37 +342,31 @@ class RevisitDialog(QDialog):
             self.method_combo.addItem(tr_data(method), method)
         self.staff_combo = StaffCombo(box)
         self.staff_combo.setObjectName("revisitStaff")
-        grid.addWidget(QLabel(self.tr("回访方式"), box), row, 0)
-        grid.addWidget(self.method_combo, row, 1)
-        grid.addWidget(QLabel(self.tr("回访人"), box), row, 2)
-        grid.addWidget(self.staff_combo, row, 3)
-        row = self._error_row(grid, row + 1, ("method", "staff_id"), box)
+        row = self._grid_row(
+            grid, row, box,
+            (self.tr("回访方式"), self.method_combo, "method"),
+            (self.tr("回访人"), self.staff_combo, "staff_id"),
+        )  # fmt: skip
 
         self.contact_edit = QLineEdit(box)
         self.contact_edit.setObjectName("revisitContact")
         self.contact_edit.setMaxLength(40)
-        grid.addWidget(QLabel(self.tr("客户联系人"), box), row, 0)
-        grid.addWidget(self.contact_edit, row, 1, 1, 3)
-        row = self._error_row(grid, row + 1, ("contact_name",), box)
+        row = self._grid_row(
+            grid, row, box, (self.tr("客户联系人"), self.contact_edit, "contact_name")
+        )
 
         self.discussion_edit = self._text_edit(box, "revisitDiscussion", self.tr("回访了解的情况"))
-        grid.addWidget(QLabel(self.tr("回访内容"), box), row, 0, Qt.AlignmentFlag.AlignTop)
-        grid.addWidget(self.discussion_edit, row, 1, 1, 3)
-        row = self._error_row(grid, row + 1, ("discussion",), box)
-
+        row = self._grid_row(
+            grid, row, box, (self.tr("回访内容"), self.discussion_edit, "discussion")
+        )
         self.needs_edit = self._text_edit(box, "revisitNeeds", self.tr("客户的需求、意见和建议"))
-        grid.addWidget(QLabel(self.tr("需求与意见"), box), row, 0, Qt.AlignmentFlag.AlignTop)
-        grid.addWidget(self.needs_edit, row, 1, 1, 3)
-        row = self._error_row(grid, row + 1, ("needs",), box)
-
-        grid.addWidget(QLabel(self.tr("满意度"), box), row, 0)
-        grid.addWidget(self._build_satisfaction(box), row, 1, 1, 3)
-        row = self._error_row(grid, row + 1, ("satisfaction",), box)
-
+        row = self._grid_row(grid, row, box, (self.tr("需求与意见"), self.needs_edit, "needs"))
+        satisfaction = self._build_satisfaction(box)
+        row = self._grid_row(grid, row, box, (self.tr("满意度"), satisfaction, "satisfaction"))
         self.problems_edit = self._text_edit(box, "revisitProblems", self.tr("回访中发现的问题"))
-        grid.addWidget(QLabel(self.tr("发现的问题"), box), row, 0, Qt.AlignmentFlag.AlignTop)
-        grid.addWidget(self.problems_edit, row, 1, 1, 3)
-        row = self._error_row(grid, row + 1, ("problems",), box)
+        row = self._grid_row(
+            grid, row, box, (self.tr("发现的问题"), self.problems_edit, "problems")
+        )
 
         self.make_complaint = QCheckBox(self.tr("据此登记新投诉"), box)
         self.make_complaint.setObjectName("revisitMakeComplaint")
@@ -432,6 +431,24 @@ class RevisitDialog(QDialog):
         label = error_label(parent, f"revisitError_{key}")
         self.errors[key] = label
         return label
+
+    def _grid_row(
+        self, grid: QGridLayout, row: int, box: QWidget, *fields: tuple[str, QWidget, str]
+    ) -> int:
+        """One line of the form: each field's title and input (a lone field spans the line;
+        a text box's title sits at its top), the refusals under them; returns the next row."""
+        for position, (title, widget, _key) in enumerate(fields):
+            label = QLabel(title, box)
+            if len(fields) > 1:
+                grid.addWidget(label, row, position * 2)
+                grid.addWidget(widget, row, position * 2 + 1)
+            elif isinstance(widget, QPlainTextEdit):
+                grid.addWidget(label, row, 0, Qt.AlignmentFlag.AlignTop)
+                grid.addWidget(widget, row, 1, 1, 3)
+            else:
+                grid.addWidget(label, row, 0)
+                grid.addWidget(widget, row, 1, 1, 3)
+        return self._error_row(grid, row + 1, tuple(key for *_, key in fields), box)
 
     def _error_row(
         self, grid: QGridLayout, row: int, keys: tuple[str, ...], parent: QWidget
@@ -521,8 +538,8 @@ class RevisitDialog(QDialog):
             return False
         self.customer_box.hide()
         self.kind_combo.addItem(tr_data(data["kind"]), data["kind"])
-        self.visited_on.setMaximumDate(_qdate(max(data["visited_on"], date.today())))
-        self.visited_on.setDate(_qdate(data["visited_on"]))
+        self.visited_on.setMaximumDate(QDate(max(data["visited_on"], date.today())))
+        self.visited_on.setDate(QDate(data["visited_on"]))
         self.method_combo.setCurrentIndex(max(self.method_combo.findData(data["method"]), 0))
         self.staff_combo.set_value(-1, data["staff_name"] or "")
         self.contact_edit.setText(data["contact_name"] or "")
@@ -576,21 +593,8 @@ class RevisitDialog(QDialog):
         return True
 
     def _find_customers(self) -> None:
-        text = self.customer_search.text().strip()
-        self.customer_choice.clear()
-        if not text:
-            return
-
-        def find(session: Session, actor: User) -> list[tuple[int, str, str]]:
-            query = customer_query(session, actor, text)
-            return [(row[0], row[1], row[2]) for row in query.page(session, 0, 30)]
-
-        found = run_service(self, self.context, find)
-        if found is FAILED:
-            return
-        for customer_id, code, name in found:
-            self.customer_choice.addItem(f"{code} {name}", customer_id)
-        if not found:
+        found = find_customers(self, self.context, self.customer_search, self.customer_choice)
+        if found == 0:
             self.customer_choice.addItem(self.tr("（没有找到）"), None)
 
     # ================================================================= values and saving
@@ -619,7 +623,7 @@ class RevisitDialog(QDialog):
             "complaint_id": self._complaint_id,
             "plan_id": self._plan_id,
             "kind": self.kind_combo.currentData(),
-            "visited_on": _pydate(self.visited_on.date()),
+            "visited_on": self.visited_on.date().toPython(),
             "method": self.method_combo.currentData(),
             "staff_id": self.staff_combo.value(),
             "contact_name": self.contact_edit.text().strip(),
@@ -667,17 +671,6 @@ class RevisitDialog(QDialog):
         self.summary.show()
 
     def _show_invalid(self, error: ValidationError) -> None:
-        elsewhere = []
-        for problem in error.problems:
-            label = self.errors.get(problem.field)
-            if label is None:
-                elsewhere.append(problem.message)
-                continue
-            label.setText(problem.message)
-            label.show()
-        if elsewhere:
-            self._show_summary("\n".join(elsewhere))
-        first = next((p.field for p in error.problems if p.field in self.errors), None)
         focus = {
             "visited_on": self.visited_on,
             "discussion": self.discussion_edit,
@@ -687,9 +680,8 @@ class RevisitDialog(QDialog):
             "complaint_category": self.category_combo,
             "next_visit_on": self.next_visit,
             "customer_id": self.customer_search,
-        }.get(first or "")
-        if focus is not None:
-            focus.setFocus()
+        }
+        show_field_errors(self, error, self.errors, self.summary, focus)
 
     # ================================================================= the report
 
@@ -785,24 +777,25 @@ class RevisitDialog(QDialog):
                 break
 
     def _show_report_invalid(self, error: ValidationError) -> None:
-        elsewhere = []
-        for problem in error.problems:
-            label = self.errors.get(problem.field) if problem.field in REPORT_FIELDS else None
-            if label is None:
-                elsewhere.append(problem.message)
-            else:
-                label.setText(problem.message)
-                label.show()
-        if elsewhere:
-            self.report_errors.setText("\n".join(elsewhere))
-            self.report_errors.show()
+        labels = {key: self.errors[key] for key in REPORT_FIELDS}
         focus = {
             "report_summary": self.summary_edit,
             "report_evaluation": self.evaluation_edit,
             "review_opinion": self.opinion_edit,
-        }.get(next((p.field for p in error.problems), ""))
-        if focus is not None:
-            focus.setFocus()
+        }
+        show_field_errors(self, error, labels, self.report_errors, focus)
+
+    def _report_act(
+        self, act: Callable[[Session, User], None], refusal_title: str, done_text: str
+    ) -> bool:
+        """One act on the report (saved with the values as read); True when done."""
+        if run_service(
+            self, self.context, act, on_invalid=self._show_report_invalid,
+            refusal_title=refusal_title,
+        ) is FAILED:  # fmt: skip
+            return False
+        self._report_done(done_text)
+        return True
 
     def save_report(self) -> bool:
         """Write the report (or its correction); True when saved."""
@@ -817,14 +810,7 @@ class RevisitDialog(QDialog):
         def write(session: Session, actor: User) -> None:
             revisit_reports.write_report(session, actor, revisit_id, summary, evaluation, seen)
 
-        saved = run_service(
-            self, self.context, write, on_invalid=self._show_report_invalid,
-            refusal_title=self.tr("无法保存回访报告"),
-        )  # fmt: skip
-        if saved is FAILED:
-            return False
-        self._report_done(self.tr("报告已保存。"))
-        return True
+        return self._report_act(write, self.tr("无法保存回访报告"), self.tr("报告已保存。"))
 
     def review(self) -> bool:
         """审阅 with the 指导意见 typed; True when done (the report is then locked)."""
@@ -847,14 +833,7 @@ class RevisitDialog(QDialog):
         def act(session: Session, actor: User) -> None:
             revisit_reports.review_report(session, actor, revisit_id, opinion, seen)
 
-        done = run_service(
-            self, self.context, act, on_invalid=self._show_report_invalid,
-            refusal_title=self.tr("无法审阅"),
-        )  # fmt: skip
-        if done is FAILED:
-            return False
-        self._report_done(self.tr("已审阅。"))
-        return True
+        return self._report_act(act, self.tr("无法审阅"), self.tr("已审阅。"))
 
     # ================================================================= printing
 
@@ -865,7 +844,7 @@ class RevisitDialog(QDialog):
         from desktop_crm import documents
 
         revisit_id = self.revisit_id
-        self._preview(
+        self._print(
             lambda session, actor: documents.revisit_record_pdf(session, actor, revisit_id),
             lambda session, actor: documents.revisit_record_xlsx(session, actor, revisit_id),
             self._record_title,
@@ -884,35 +863,18 @@ class RevisitDialog(QDialog):
         from desktop_crm import documents
 
         revisit_id = self.revisit_id
-        self._preview(
+        self._print(
             lambda session, actor: documents.revisit_report_pdf(session, actor, revisit_id),
             lambda session, actor: documents.revisit_report_xlsx(session, actor, revisit_id),
             revisit_reports.REPORT_TITLE,
         )
 
-    def _preview(self, make_pdf: Any, make_xlsx: Any, title: str) -> None:
-        pdf = run_service(self, self.context, make_pdf, refusal_title=self.tr("无法打印"))
-        if pdf is FAILED:
-            return
-
-        def xlsx() -> bytes:
-            with self.context.session() as session:
-                return make_xlsx(session, self.context.actor(session))
-
-        preview = PdfPreviewDialog(
-            pdf,  # type: ignore[arg-type]
-            self.tr(title),
-            f"{title}-{self._number}.pdf",
-            self,
-            xlsx,
+    def _print(self, make_pdf: MakeForm, make_xlsx: MakeForm, title: str) -> None:
+        preview = preview_form(
+            self, self.context, make_pdf, make_xlsx, self.tr(title), f"{title}-{self._number}.pdf"
         )
-        preview.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        preview.finished.connect(lambda _result: self._forget_form())
-        self.current_form = preview
-        preview.open()
-
-    def _forget_form(self) -> None:
-        self.current_form = None
+        if preview is not None:
+            remember_form(self, preview)
 
     def reject(self) -> None:
         if self.report_dirty() and not confirm(
