@@ -1,6 +1,19 @@
 """The store: SQLAlchemy tables, one module per subject. No Qt here."""
 
 from .approval import Approval, ApprovalStep, DiscountRequest, GiftRecord
+from .archive import (
+    ArchiveAccess,
+    ArchiveCategory,
+    ArchiveItem,
+    ArchiveLocation,
+    ArchiveMove,
+    ArchiveNote,
+    ArchiveNumberChange,
+    ArchivePeriod,
+    ArchiveScan,
+    ArchiveScanBlob,
+    ArchiveVolume,
+)
 from .audit import AuditEntry
 from .base import Base
 from .common import NumberSequence, local_now
@@ -30,6 +43,17 @@ from .user import Department, User, UserRole
 from .work_calendar import WorkCalendarDay
 
 __all__ = [
+    "ArchiveAccess",
+    "ArchiveCategory",
+    "ArchiveItem",
+    "ArchiveLocation",
+    "ArchiveMove",
+    "ArchiveNote",
+    "ArchiveNumberChange",
+    "ArchivePeriod",
+    "ArchiveScan",
+    "ArchiveScanBlob",
+    "ArchiveVolume",
     "Complaint",
     "ComplaintHandlingReport",
     "ComplaintReport",

@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 
 from desktop_crm.models import Customer, Department, LookupValue, User, UserRole
 
-from . import rights
+from . import archive_settings, rights
 from .customer_fields import DEFAULT_DEPARTMENTS, DEFAULT_LOOKUP_TAGS, DEFAULT_LOOKUPS
 from .key_customers import refresh_key_customers
 
@@ -40,6 +40,7 @@ def ensure_defaults(session: Session) -> None:
         admin = User(name="系统管理员", login=ADMIN_LOGIN, department=office)
         admin.roles.append(UserRole(role="系统管理员"))
         session.add(admin)
+    archive_settings.seed_defaults(session)  # 门类 and 保管期限 with their codes
     rights.seed_defaults(session)
     refresh_key_customers(session)  # a new year changes who was last year's top 20
     session.commit()

@@ -124,10 +124,12 @@ def fill_demo_data(
     progress: Callable[[int], None] | None = None,
     with_complaints: bool = False,
     with_surveys: bool | None = None,
+    with_archives: bool | None = None,
 ) -> int:
     """Fill an empty store; refuses a store that already has customers. `with_complaints`
     adds complaints and revisits over the past two years in every state; `with_surveys`
-    (default: with the complaints) satisfaction surveys over the past three years."""
+    (default: with the complaints) satisfaction surveys over the past three years;
+    `with_archives` (default: with the complaints) the archive ledger over fifteen years."""
     rights.require(session, actor, "customers", "import")
     if not store_is_empty(session):
         raise Conflict("数据库里已经有客户资料，演示数据只能装入空的数据库。")
@@ -187,6 +189,10 @@ def fill_demo_data(
         from .demo_surveys import fill_demo_surveys
 
         fill_demo_surveys(session, actor, seed=seed)
+    if with_complaints if with_archives is None else with_archives:
+        from .demo_archives import fill_demo_archives
+
+        fill_demo_archives(session, actor, seed=seed)
     return written
 
 
