@@ -70,6 +70,8 @@ OBJECT_TYPES = {
     "survey": "满意度调查",
     "survey_questionnaire": "调查问卷",
     "survey_improvement": "改进计划",
+    "archive_volume": "案卷",
+    "archive_location": "存放位置",
 }
 
 _WORKSTATION: str | None = None
