@@ -6,12 +6,19 @@ job, inside its own session.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
 
-from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtCore import QDate, QModelIndex, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QMouseEvent
-from PySide6.QtWidgets import QComboBox, QDateEdit, QHBoxLayout, QToolButton, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDateEdit,
+    QHBoxLayout,
+    QToolButton,
+    QWidget,
+)
 
 DATE_FORMAT = "yyyy-MM-dd"
 _EMPTY_DATE = QDate(1900, 1, 1)
@@ -181,3 +188,10 @@ class OptionalDateEdit(QWidget):
     def _on_changed(self) -> None:
         self.clear_button.setEnabled(self.value() is not None)
         self.sig_changed.emit()
+
+
+def open_on_activate(view: QAbstractItemView, act: Callable[[QModelIndex], object]) -> None:
+    """A double click or Enter on a row does `act` once. Qt emits `activated` for both (on
+    a double click right after `doubleClicked`), so only that one is connected — connecting
+    both opened every record twice."""
+    view.activated.connect(act)

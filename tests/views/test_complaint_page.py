@@ -411,3 +411,22 @@ def test_export_writes_the_list_as_shown(qtbot, page, tmp_path, monkeypatch) -> 
     header = next(row for row in cells if row and row[0] == "投诉编号")
     body = [row for row in cells[cells.index(header) + 1 :] if row[0]]
     assert len(body) == 1 and body[0][2] == "河北工程集团有限公司"
+
+
+def test_a_double_click_or_enter_opens_the_complaint_once(qtbot, page) -> None:  # noqa: ANN001
+    widget, _late, fresh = page
+    opened: list[int] = []
+    widget.sig_open_complaint.connect(opened.append)
+    table = widget.table
+    rect = table.visualRect(widget.model.index(0, 1))
+    clicks: list[str] = []
+    table.doubleClicked.connect(lambda _i: clicks.append("double"))
+    table.activated.connect(lambda _i: clicks.append("activated"))
+    qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    qtbot.mouseDClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert clicks == ["double", "activated"]  # Qt's order; only the second one opens
+    assert opened == [fresh]
+    table.setFocus()
+    table.setCurrentIndex(widget.model.index(0, 1))
+    qtbot.keyClick(table, Qt.Key.Key_Return)
+    assert opened == [fresh, fresh]

@@ -77,7 +77,7 @@ def test_register_collide_find_edit_and_history(qtbot, window, session, admin) -
     )
 
     # Opening it from the list, editing, and the history shows old and new value.
-    view.doubleClicked.emit(view.model().index(0, 1))
+    view.activated.emit(view.model().index(0, 1))
     card = open_card(qtbot, window)
     phone = card.findChild(QLineEdit, "field_phone")
     qtbot.keyClicks(phone, "029-88886666")

@@ -356,7 +356,7 @@ def test_the_timeline_lists_newest_first_and_opens_a_record(
     assert table.item(0, 4).text() == "不满意"
     assert table.item(1, 4).text() == "重新处理（第 2 轮）"
     with qtbot.waitSignal(tab.sig_open) as opened:
-        table.doubleClicked.emit(table.model().index(1, 0))
+        table.activated.emit(table.model().index(1, 0))
     assert opened.args == ["complaint", complaint.id]
     tab.set_customer(None)
     assert table.rowCount() == 0

@@ -31,7 +31,7 @@ from desktop_crm.services.listing import ListQuery
 from ..context import AppContext
 from ..list_export import ask_xlsx_path, export_in_background
 from ..sql_list_model import SqlListModel
-from ..widgets import OptionalDateEdit
+from ..widgets import OptionalDateEdit, open_on_activate
 
 SEARCH_DELAY_MS = 150
 OVERDUE_BACKGROUND = QColor("#fdecea")
@@ -167,8 +167,7 @@ class ComplaintPage(QWidget):
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.doubleClicked.connect(self._open_index)
-        self.table.activated.connect(self._open_index)
+        open_on_activate(self.table, self._open_index)
 
         status = QHBoxLayout()
         status.addWidget(self.message_label, 1)

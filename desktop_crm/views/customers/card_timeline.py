@@ -22,6 +22,7 @@ from desktop_crm.views.customers.card_widgets import (
     tr_data,
 )
 from desktop_crm.views.service_call import FAILED, run_service
+from desktop_crm.views.widgets import open_on_activate
 
 KIND_ROLE = Qt.ItemDataRole.UserRole
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -50,8 +51,7 @@ class TimelineTab(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(False)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
-        self.table.doubleClicked.connect(lambda index: self._open(index.row()))
-        self.table.activated.connect(lambda index: self._open(index.row()))
+        open_on_activate(self.table, lambda index: self._open(index.row()))
         self.empty_label = QLabel(self.tr("这个客户还没有投诉和回访记录。"), self)
         self.empty_label.setObjectName("customerTimelineEmpty")
         self.empty_label.hide()

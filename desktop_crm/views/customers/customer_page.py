@@ -22,6 +22,7 @@ from desktop_crm.services.customer_fields import LOOKUP_LISTS
 from desktop_crm.services.customer_list import CUSTOMER_LIST, INCOMPLETE_FILTER, customer_query
 from desktop_crm.services.errors import PermissionDenied
 from desktop_crm.services.listing import ListQuery
+from desktop_crm.views.widgets import open_on_activate
 
 from ..context import AppContext
 from ..sql_list_model import SqlListModel
@@ -99,8 +100,7 @@ class CustomerPage(QWidget):
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.doubleClicked.connect(self._open_index)
-        self.table.activated.connect(self._open_index)
+        open_on_activate(self.table, self._open_index)
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.search)

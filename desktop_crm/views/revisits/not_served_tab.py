@@ -48,7 +48,7 @@ class NotServedTab(ListTab):
             unsortable=revisits.UNSORTABLE_COLUMNS["customers_not_served"],
             query=ListQuery.nothing(revisits.NOT_SERVED_LIST),
         )  # fmt: skip
-        self._open_on_activate(self.open_not_served_customer, keyboard=False)
+        self._open_on_activate(self.open_not_served_customer)
 
         filters = QHBoxLayout()
         filters.addWidget(self.not_served_owner)

@@ -24,7 +24,7 @@ from desktop_crm.services.errors import PermissionDenied
 from desktop_crm.services.listing import ListQuery, ListSpec
 from desktop_crm.views.context import AppContext
 from desktop_crm.views.pdf_preview import preview_form
-from desktop_crm.views.widgets import OptionalDateEdit
+from desktop_crm.views.widgets import OptionalDateEdit, open_on_activate
 
 from .lists import SEARCH_DELAY_MS, ListModel, RedWhen, attach, list_view, sort_of
 from .printing import MakeForm, preview_from_worker
@@ -193,11 +193,9 @@ class ListTab(RevisitTab):
         if search is not None:
             search.textChanged.connect(lambda _text: self._search_timer.start())
 
-    def _open_on_activate(self, act: Callable[[], object], keyboard: bool = True) -> None:
-        """A double click (and Enter, with `keyboard`) on a row does `act`."""
-        self.table.doubleClicked.connect(lambda _index: act())
-        if keyboard:
-            self.table.activated.connect(lambda _index: act())
+    def _open_on_activate(self, act: Callable[[], object]) -> None:
+        """A double click or Enter on a row does `act` (once)."""
+        open_on_activate(self.table, lambda _index: act())
 
     def build_query(self, session: Session, actor: User, **common: Any) -> ListQuery:
         """The list's query from the tab's own filters, and `common`: `sort_key` (None: the
