@@ -72,6 +72,12 @@ OBJECT_TYPES = {
     "survey_improvement": "改进计划",
     "archive_volume": "案卷",
     "archive_location": "存放位置",
+    "archive_receipt": "档案签收",
+    "archive_loan": "档案借阅",
+    "archive_loan_rule": "借阅审批规则",
+    "archive_secret_reader": "绝密档案利用人员",
+    "archive_appraisal": "档案鉴定",
+    "archive_destruction": "档案销毁",
 }
 
 _WORKSTATION: str | None = None

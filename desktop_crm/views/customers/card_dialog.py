@@ -43,6 +43,7 @@ from desktop_crm.services.file_completeness import missing_for_partner
 from desktop_crm.services.staff import staff_list
 from desktop_crm.views import messages
 from desktop_crm.views.context import AppContext
+from desktop_crm.views.customers.card_archives import ArchivesTab
 from desktop_crm.views.customers.card_attachments import AttachmentsTab
 from desktop_crm.views.customers.card_contacts import ContactDialog, ContactsTab
 from desktop_crm.views.customers.card_fields import FieldEditor, add_field_tabs
@@ -175,6 +176,8 @@ class CustomerCardDialog(QDialog):
         self.history_tab = HistoryTab(self.context)
         self.timeline_tab = TimelineTab(self.context)
         self.timeline_tab.sig_open.connect(self._open_record)
+        self.archives_tab = ArchivesTab(self.context)
+        self.archives_tab.sig_changed.connect(self.status_label_text)
         self.contacts_tab_index = self.tabs.addTab(self.contacts_tab, self.tr("联系人"))
         self.followups_tab_index = self.tabs.addTab(
             self._saved_only(self.followups_tab, "followup"), self.tr("跟进记录")
@@ -187,6 +190,9 @@ class CustomerCardDialog(QDialog):
         )
         self.timeline_tab_index = self.tabs.addTab(
             self._saved_only(self.timeline_tab, "timeline"), self.tr("投诉与回访")
+        )
+        self.archives_tab_index = self.tabs.addTab(
+            self._saved_only(self.archives_tab, "archives"), self.tr("档案")
         )
         self.history_tab_index = self.tabs.addTab(self.history_tab, self.tr("变更记录"))
         for tab in (self.followups_tab, self.purchases_tab, self.attachments_tab):
@@ -314,6 +320,11 @@ class CustomerCardDialog(QDialog):
             if not tab.load(self.customer_id):
                 return  # one message is enough: the other lists would fail alike
         self.timeline_tab.set_customer(self.customer_id)
+        self.archives_tab.set_customer(self.customer_id)
+
+    def status_label_text(self, text: str) -> None:
+        """A message from a tab (the 档案 tab's 归档) in the card's status line."""
+        self.status_label.setText(text)
 
     def _tab_saved_something(self, status: str) -> None:
         """A tab wrote to the store at once: its history shows it, the lists hear of it."""
@@ -334,6 +345,7 @@ class CustomerCardDialog(QDialog):
             self.purchases_tab_index,
             self.attachments_tab_index,
             self.timeline_tab_index,
+            self.archives_tab_index,
         ):
             stack = self.tabs.widget(index)
             assert isinstance(stack, QStackedWidget)
@@ -362,6 +374,8 @@ class CustomerCardDialog(QDialog):
             lambda session, actor: rights.may(session, actor, "complaints", "create"),
         )
         self.complaint_button.setVisible(may_complain is True)
+        self.archives_tab.apply_rights()
+        self.tabs.setTabVisible(self.archives_tab_index, self.archives_tab.may_view)
         for key, editor in self.editors.items():
             editable = may_write and (key != "owner_id" or "reassign" in allowed)
             if isinstance(editor.widget, QLineEdit | QPlainTextEdit):
