@@ -72,6 +72,7 @@ OBJECT_TYPES = {
     "survey_improvement": "改进计划",
     "archive_volume": "案卷",
     "archive_location": "存放位置",
+    "archive_list": "档案台账",
     "archive_receipt": "档案签收",
     "archive_loan": "档案借阅",
     "archive_loan_rule": "借阅审批规则",
