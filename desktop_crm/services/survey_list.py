@@ -126,12 +126,14 @@ def surveys_of_kind(
 class ListFigures:
     """A survey's overall figures as the list shows them: 满意度 and 满意率 (总体 when both
     parts have answers, else the part that has them, `partial` True), and whether it meets
-    its targets (None: no answers yet) — the same checks as `SurveyFigures.below_target`."""
+    its targets (None: no answers yet) — the same checks as `SurveyFigures.below_target`;
+    `missed` names each target missed, with the figure and the target."""
 
     degree: Decimal | None
     rate: Decimal | None
     partial: bool
     met: bool | None
+    missed: tuple[str, ...] = ()
 
 
 def list_figures(
@@ -183,9 +185,12 @@ def list_figures(
         else:
             present = overall.survey if overall.survey.n else overall.self_assessment
             degree, rate, partial = present.degree, present.rate, True
-        if degree is None:
-            met = None
-        else:
-            met = not any(c.met is False for c in decisive)
-        result[survey_id] = ListFigures(degree, rate, partial, met)
+        missed = tuple(
+            f"{c.label} {satisfaction.percent_text(c.value)}"
+            f"（指标 {satisfaction.percent_text(c.target)}）"
+            for c in decisive
+            if c.met is False
+        )
+        met = None if degree is None else not missed
+        result[survey_id] = ListFigures(degree, rate, partial, met, missed)
     return result

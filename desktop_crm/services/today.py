@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from desktop_crm.models import Complaint, Customer, Revisit, RevisitPlan, User
 
-from . import access, revisit_reports, revisits, rights, settings, workdays
+from . import access, revisit_reports, revisits, rights, settings, survey_improvements, workdays
 from . import complaints as complaint_rules
 from .errors import PermissionDenied
 
@@ -26,6 +26,7 @@ LIMIT = 50
 
 COMPLAINT, REVISIT_PLAN, CUSTOMER = "complaint", "revisit_plan", "customer"
 REVISIT = "revisit"  # a line that opens a revisit (its 客户回访报告表)
+SURVEY_IMPROVEMENT = "survey_improvement"  # opens the survey at its 改进计划 (id: the action)
 PLANNED = revisits.PLANNED  # a plan neither done nor cancelled
 # People who see open major accidents besides holders of complaints·approve (DOMAIN §2).
 HEAD_ROLES = ("总经理", "副总经理", "部门负责人")
@@ -41,6 +42,7 @@ PLANS_OVERDUE = "plans_overdue"
 REPORTS_TO_WRITE = "revisit_reports_to_write"
 REPORTS_TO_REVIEW = "revisit_reports_to_review"
 NOT_SERVED = "not_served"
+IMPROVEMENTS_OVERDUE = "survey_improvements_overdue"
 SECTION_ORDER = (
     OVERDUE,
     DUE_TODAY,
@@ -51,6 +53,7 @@ SECTION_ORDER = (
     PLANS_TODAY,
     REPORTS_TO_WRITE,
     REPORTS_TO_REVIEW,
+    IMPROVEMENTS_OVERDUE,
     NOT_SERVED,
 )
 
@@ -462,6 +465,9 @@ def today_items(
             )
         )
     sections += _report_sections(session, actor, today, calendar, limit)
+    improvements = _improvement_section(session, actor, today, limit)
+    if improvements is not None:
+        sections.append(improvements)
     if rights.may(session, actor, "customers", "view"):
         not_served = _not_served_section(session, actor, today, limit, count_not_served)
         if not_served is not None:
@@ -540,3 +546,34 @@ def _report_sections(
             )
         )
     return sections
+
+
+def _improvement_section(
+    session: Session, actor: User, today: date, limit: int
+) -> TodaySection | None:
+    """满意度调查的改进计划 past their due date and not verified yet (DOMAIN §4), those
+    whose responsible person is within the actor's reach; None without surveys·view."""
+    if not rights.may(session, actor, "surveys", "view"):
+        return None
+    rows, total = survey_improvements.overdue_improvements(session, actor, today, limit)
+    items = []
+    for row in rows:
+        parts = [f"逾期 {(today - row.due_on).days} 天", f"责任人：{row.responsible or '未定'}"]
+        if row.corrective_action:
+            action = row.corrective_action.replace("\n", " ")
+            parts.append("纠正措施：" + (action[:40] + "…" if len(action) > 40 else action))
+        items.append(
+            TodayItem(
+                SURVEY_IMPROVEMENT,
+                row.id,
+                row.survey_number,
+                f"{row.item_name}（{row.survey_name}）",
+                row.due_on,
+                " · ".join(parts),
+                True,
+            )
+        )
+    return TodaySection(
+        IMPROVEMENTS_OVERDUE, "逾期未验证的改进计划（满意度调查）", SURVEY_IMPROVEMENT,
+        tuple(items), total,
+    )  # fmt: skip

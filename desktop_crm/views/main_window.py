@@ -24,6 +24,7 @@ from desktop_crm.models import User
 from desktop_crm.services import accounts, backup, complaints, customers, rights, workdays
 
 from .approvals.approvals_page import ApprovalsPage
+from .archives.archive_page import ArchivePage
 from .audit_page import AuditPage
 from .complaints.complaint_page import ComplaintPage
 from .context import AppContext
@@ -34,6 +35,7 @@ from .pdf_preview import preview_form
 from .revisits.revisit_page import RevisitPage
 from .service_call import FAILED, run_service
 from .sign_in_dialog import quiet
+from .surveys.survey_page import SurveyPage
 from .today_page import TodayPage
 from .workers import run_job
 
@@ -64,6 +66,8 @@ class MainWindow(QMainWindow):
         )
         self.revisits = RevisitPage(context)
         self.revisits.sig_open_customer.connect(self.open_customer)
+        self.surveys = SurveyPage(context)
+        self.archives = ArchivePage(context)
         self.approvals = ApprovalsPage(context)
         self.audit = AuditPage(context)
 
@@ -75,6 +79,8 @@ class MainWindow(QMainWindow):
         self._add_area(self.tr("客户档案"), self.customers, "customers")
         self._add_area(self.tr("投诉"), self.complaints, "complaints")
         self._add_area(self.tr("回访"), self.revisits, "revisits")
+        self._add_area(self.tr("满意度调查"), self.surveys, "surveys")
+        self._add_area(self.tr("档案"), self.archives, "archives")
         self._add_area(self.tr("审批"), self.approvals, None)
         self._add_area(self.tr("审计日志"), self.audit, "audit")
         self.audit_item = self.navigation.item(self.navigation.count() - 1)
@@ -202,7 +208,7 @@ class MainWindow(QMainWindow):
             self.tr("工作日历…"), self.edit_calendar, None, "actionCalendar"
         )
         self.limits_action = self._action(
-            self.tr("期限与拜访设置…"), self.edit_limits, None, "actionLimits"
+            self.tr("期限与指标设置…"), self.edit_limits, None, "actionLimits"
         )
         for action in (
             self.lookups_action,

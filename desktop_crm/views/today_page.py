@@ -91,6 +91,8 @@ class TodayPage(QWidget):
     sig_open_revisit_plan = Signal(int)
     sig_open_customer = Signal(int)
     sig_open_revisit = Signal(int)  # the page opens it itself (open_revisit)
+    # an overdue improvement action: the page opens its survey at 改进计划 itself
+    sig_open_survey_improvement = Signal(int)
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -104,6 +106,7 @@ class TodayPage(QWidget):
         self._last_open: tuple[tuple[str, int], float] | None = None
         self.current_dialog: QWidget | None = None  # a revisit opened from a line
         self.sig_open_revisit.connect(self.open_revisit)
+        self.sig_open_survey_improvement.connect(self.open_survey_improvement)
 
         self.title = QLabel(objectName="todayTitle")
         font = self.title.font()
@@ -344,6 +347,7 @@ class TodayPage(QWidget):
             today_service.REVISIT_PLAN: self.sig_open_revisit_plan,
             today_service.CUSTOMER: self.sig_open_customer,
             today_service.REVISIT: self.sig_open_revisit,
+            today_service.SURVEY_IMPROVEMENT: self.sig_open_survey_improvement,
         }[kind]
         signal.emit(int(record_id))
 
@@ -361,3 +365,31 @@ class TodayPage(QWidget):
     def _revisit_closed(self) -> None:
         self.current_dialog = None
         QTimer.singleShot(0, self.refresh)
+
+    def open_survey_improvement(self, improvement_id: int) -> None:
+        """The survey of an overdue improvement action, at its 改进计划 tab with the action
+        selected; the lists are read again when it closes."""
+        from desktop_crm.services import survey_improvements
+
+        from .surveys.survey_dialog import TAB_IMPROVEMENTS, SurveyDialog
+
+        found = run_service(
+            self,
+            self._context,
+            lambda session, actor: (
+                survey_improvements.get_improvement(session, actor, improvement_id).survey_id
+            ),
+        )
+        if found is FAILED:
+            return
+        dialog = SurveyDialog(
+            self._context,
+            int(found),  # type: ignore[arg-type]
+            parent=self,
+            tab=TAB_IMPROVEMENTS,
+            improvement_id=improvement_id,
+        )
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.finished.connect(lambda _result: self._revisit_closed())
+        self.current_dialog = dialog
+        dialog.open()
