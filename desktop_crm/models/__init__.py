@@ -14,6 +14,20 @@ from .archive import (
     ArchiveScanBlob,
     ArchiveVolume,
 )
+from .archive_flow import (
+    ArchiveAppraisal,
+    ArchiveAppraisalEntry,
+    ArchiveDestruction,
+    ArchiveDestructionEntry,
+    ArchiveLoan,
+    ArchiveLoanExtension,
+    ArchiveLoanRule,
+    ArchiveLoanVolume,
+    ArchiveNotice,
+    ArchiveReceipt,
+    ArchiveReceiptItem,
+    ArchiveSecretReader,
+)
 from .audit import AuditEntry
 from .base import Base
 from .common import NumberSequence, local_now
@@ -54,6 +68,18 @@ __all__ = [
     "ArchiveScan",
     "ArchiveScanBlob",
     "ArchiveVolume",
+    "ArchiveAppraisal",
+    "ArchiveAppraisalEntry",
+    "ArchiveDestruction",
+    "ArchiveDestructionEntry",
+    "ArchiveLoan",
+    "ArchiveLoanExtension",
+    "ArchiveLoanRule",
+    "ArchiveLoanVolume",
+    "ArchiveNotice",
+    "ArchiveReceipt",
+    "ArchiveReceiptItem",
+    "ArchiveSecretReader",
     "Complaint",
     "ComplaintHandlingReport",
     "ComplaintReport",

@@ -49,6 +49,8 @@ KIND_MODULES = (
     "desktop_crm.services.grants",
     "desktop_crm.services.gifts_discounts",
     "desktop_crm.services.complaint_handling_reports",
+    "desktop_crm.services.archive_loans",
+    "desktop_crm.services.archive_appraisal",
 )
 
 Hook = Callable[[Session, Approval, User], None]
