@@ -155,7 +155,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--customers", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--fresh", action="store_true")
+    parser.add_argument(
+        "--forms", type=int, metavar="N", help="only the forms step: 案卷目录 PDF and import of N"
+    )
     args = parser.parse_args(argv)
+    if args.forms:
+        measure_forms(args.forms)
+        return
     path = build(args.volumes, args.items, args.customers, args.fresh)
     results = measure(path, args.repeat)
     lines = [
@@ -172,6 +178,98 @@ def main(argv: list[str] | None = None) -> None:
     ]
     RESULTS.write_text("\n".join(lines), encoding="utf-8")
     print(f"written {RESULTS}")
+
+
+# ------------------------------------------------------------------ forms step (separate)
+
+
+def measure_forms(count: int) -> None:
+    """案卷目录 PDF of `count` volumes (the keeper's, every volume) and the import of the
+    same ledger exported to a workbook, into an empty store: check and write timed apart.
+    Fresh temporary SQLite stores; results appended to results_archives.md."""
+    import random
+    import tempfile
+
+    from sqlalchemy import select
+
+    from desktop_crm import documents
+    from desktop_crm.config import sqlite_store
+    from desktop_crm.models import Department, User
+    from desktop_crm.models.db import make_engine, make_session_factory
+    from desktop_crm.models.migrate import upgrade_database
+    from desktop_crm.services import (
+        archive_import,
+        archive_settings,
+        bootstrap,
+        demo_archives,
+        demo_data,
+    )
+    from desktop_crm.services.spreadsheet_reader import open_table
+
+    folder = Path(tempfile.mkdtemp(prefix="bench-archive-forms-"))
+
+    def fresh(name: str):  # noqa: ANN202
+        engine = make_engine(sqlite_store(folder / name).url)
+        upgrade_database(engine)
+        factory = make_session_factory(engine)
+        with factory() as session:
+            bootstrap.ensure_defaults(session)
+            demo_data.ensure_demo_staff(session, bootstrap.administrator(session))
+        return factory
+
+    def keeper(session):  # noqa: ANN001, ANN202
+        return session.scalar(select(User).where(User.name == "孙丽"))
+
+    source = fresh("source.sqlite3")
+    with source() as session:
+        admin = bootstrap.administrator(session)
+        locations = demo_archives.demo_locations(session, admin)
+        departments = [(d.id, d.code) for d in session.scalars(select(Department))]
+        defaults = {
+            c.code: c.default_period_code for c in archive_settings.categories(session, False)
+        }
+        specs = demo_archives.demo_specs(
+            random.Random(SEED), count, departments, [], locations, defaults, date.today(),
+            items_per_volume=(0, 0),
+        )  # fmt: skip
+        for spec in specs:
+            spec.pages = random.Random(spec.title).randint(1, 200)
+        demo_archives.insert_volumes(session, admin, specs, record_audit=False)
+        session.commit()
+    lines = [
+        f"## Forms step: {count:,} volumes (python -m bench.bench_archives --forms {count})",
+        "",
+    ]
+    with source() as session:
+        started = time.perf_counter()
+        content = documents.archive_catalogue(session, keeper(session), True)
+        seconds = time.perf_counter() - started
+        lines.append(
+            f"- 案卷目录 PDF, {count:,} rows: {seconds:.1f} s ({len(content) / 1e6:.1f} MB)"
+        )
+        print(lines[-1], flush=True)
+        started = time.perf_counter()
+        workbook = folder / "ledger.xlsx"
+        documents.export_archives(session, keeper(session), workbook)
+        lines.append(f"- export archives, {count:,} rows: {time.perf_counter() - started:.1f} s")
+        print(lines[-1], flush=True)
+    target = fresh("target.sqlite3")
+    with target() as session:
+        actor = keeper(session)
+        demo_archives.demo_locations(session, bootstrap.administrator(session))
+        started = time.perf_counter()
+        with open_table(workbook) as table_source:
+            preview = archive_import.check_rows(session, actor, table_source)
+        checked = time.perf_counter() - started
+        written = archive_import.write_rows(session, actor, preview, False, workbook.name)
+        total = time.perf_counter() - started
+        lines.append(
+            f"- import archives, {written:,} rows ({len(preview.problems)} refused): "
+            f"{total:.1f} s (read and check {checked:.1f} s, write {total - checked:.1f} s)"
+        )
+        print(lines[-1], flush=True)
+    with RESULTS.open("a", encoding="utf-8") as results:
+        results.write("\n" + "\n".join(lines) + "\n")
 
 
 if __name__ == "__main__":

@@ -129,6 +129,7 @@ def build_parser() -> argparse.ArgumentParser:
     handling.add_argument("-o", "--output", type=Path, required=True, metavar="FILE.pdf|FILE.xlsx")
     _add_revisit_report_parsers(report_what)
     _add_survey_report_parsers(report_what)
+    _add_archive_parsers(imp_what, exp_what, report_what)
 
     user = verbs.add_parser("user", help="账户")
     user_what = user.add_subparsers(dest="what", required=True, parser_class=_Parser)
@@ -311,6 +312,8 @@ def _report(session, actor, args) -> int:  # noqa: ANN001
 
 
 def _export(session, actor, args) -> int:  # noqa: ANN001
+    if args.what == "archives":
+        return _export_archives(session, actor, args)
     if args.what == "survey-answers":
         return _export_survey_answers(session, actor, args)
     if args.what == "complaints":
@@ -465,6 +468,8 @@ def _check(session, actor, args) -> int:  # noqa: ANN001
 
 
 def _import(session, actor, args) -> int:  # noqa: ANN001
+    if args.what == "archives":
+        return _import_archives(session, actor, args)
     if args.what == "survey-answers":
         return _import_survey_answers(session, actor, args)
     return _import_customers(session, actor, args)
@@ -609,3 +614,146 @@ REPORT_HANDLERS.update(
         "questionnaire": _questionnaire,
     }
 )
+
+
+# --------------------------------------------------------------------------- archive ledger
+
+
+def _add_archive_parsers(imp_what, exp_what, report_what) -> None:  # noqa: ANN001 - subparsers
+    imp = imp_what.add_parser("archives", help="导入档案台账（每行一个案卷）")
+    imp.add_argument("file", type=Path)
+    imp.add_argument("--dry-run", action="store_true", help="只检查，不写入")
+    imp.add_argument("--skip-invalid", action="store_true", help="跳过有问题的行，只导入正确的行")
+    exp = exp_what.add_parser("archives", help="导出档案台账")
+    exp.add_argument("file", type=Path)
+    exp.add_argument("--search", default="", metavar="TEXT")
+    output = {"type": Path, "required": True, "metavar": "FILE.pdf|FILE.xlsx"}
+    catalogue = report_what.add_parser("archive-catalogue", help="案卷目录")
+    catalogue.add_argument("--category", metavar="门类", help="门类名称或代码")
+    catalogue.add_argument("--year", type=int, metavar="年度")
+    catalogue.add_argument("-o", "--output", **output)
+    items = report_what.add_parser("archive-items", help="卷内文件目录（一个案卷）")
+    items.add_argument("number", metavar="档号")
+    items.add_argument("-o", "--output", **output)
+    remarks = report_what.add_parser("archive-remarks", help="卷内备考表（一个案卷）")
+    remarks.add_argument("number", metavar="档号")
+    remarks.add_argument("-o", "--output", **output)
+    due = report_what.add_parser("archive-due", help="到期鉴定清单（截至某日）")
+    due.add_argument("as_of", metavar="2026-01-01")
+    due.add_argument("-o", "--output", **output)
+    labels = report_what.add_parser("archive-labels", help="档案盒脊背标签和归档章")
+    labels.add_argument("numbers", nargs="+", metavar="档号")
+    labels.add_argument(
+        "--kind", choices=("spine", "stamp", "both"), default="both",
+        help="spine 脊背标签，stamp 归档章，both 两种（默认）",
+    )  # fmt: skip
+    labels.add_argument("-o", "--output", type=Path, required=True, metavar="FILE.pdf")
+
+
+def _archive_catalogue(session, actor, args, pdf: bool) -> bytes:  # noqa: ANN001
+    from desktop_crm.services import archive_settings
+    from desktop_crm.services.errors import ValidationError
+
+    filters: dict[str, object] = {}
+    if args.category:
+        category = archive_settings.find_category(session, args.category)
+        if category is None:
+            names = "、".join(c.name for c in archive_settings.categories(session))
+            raise ValidationError(f"没有这个门类「{args.category}」，应为：{names}。", "category")
+        filters["category_code"] = category.code
+    if args.year is not None:
+        filters["year"] = args.year
+    return documents.archive_catalogue(session, actor, pdf, filters)
+
+
+def _archive_volume_id(session, actor, number: str) -> int:  # noqa: ANN001
+    from desktop_crm.services import archives
+
+    return archives.get_by_number(session, actor, number).id
+
+
+def _archive_items(session, actor, args, pdf: bool) -> bytes:  # noqa: ANN001
+    volume_id = _archive_volume_id(session, actor, args.number)
+    if pdf:
+        return documents.archive_items_pdf(session, actor, volume_id)
+    return documents.archive_items_xlsx(session, actor, volume_id)
+
+
+def _archive_remarks(session, actor, args, pdf: bool) -> bytes:  # noqa: ANN001
+    volume_id = _archive_volume_id(session, actor, args.number)
+    if pdf:
+        return documents.archive_remarks_pdf(session, actor, volume_id)
+    return documents.archive_remarks_xlsx(session, actor, volume_id)
+
+
+def _archive_due(session, actor, args, pdf: bool) -> bytes:  # noqa: ANN001
+    from desktop_crm.services.errors import ValidationError
+    from desktop_crm.services.field_parsing import ParseError, parse_date
+
+    try:
+        as_of = parse_date(args.as_of)
+    except ParseError as error:
+        raise ValidationError(f"截至日期：{error}", "as_of") from None
+    return documents.archive_due(session, actor, as_of, pdf)
+
+
+def _archive_labels(session, actor, args, pdf: bool) -> bytes:  # noqa: ANN001
+    from desktop_crm.services.errors import ValidationError
+
+    if not pdf:
+        raise ValidationError("标签只能输出为 PDF：输出文件名应以 .pdf 结尾。", "output")
+    ids = [_archive_volume_id(session, actor, number) for number in args.numbers]
+    kinds = ("spine", "stamp") if args.kind == "both" else (args.kind,)
+    return documents.archive_labels_pdf(session, actor, ids, kinds)
+
+
+REPORT_HANDLERS.update(
+    {
+        "archive-catalogue": _archive_catalogue,
+        "archive-items": _archive_items,
+        "archive-remarks": _archive_remarks,
+        "archive-due": _archive_due,
+        "archive-labels": _archive_labels,
+    }
+)
+
+
+def _export_archives(session, actor, args) -> int:  # noqa: ANN001
+    if args.file.suffix.lower() != ".xlsx":
+        return refuse("导出文件名应以 .xlsx 结尾。")
+    try:
+        count = documents.export_archives(session, actor, args.file, args.search)
+    except ExportCancelled:
+        return refuse("导出已取消。")
+    print(f"已导出 {count} 个案卷到 {args.file}。")
+    return EXIT_OK
+
+
+def _import_archives(session, actor, args) -> int:  # noqa: ANN001
+    """import archives: every row checked first, each refusal on stderr with its row,
+    column and reason; nothing written while a row is refused (unless --skip-invalid)."""
+    from desktop_crm.services import archive_import
+
+    with open_table(args.file) as source:
+        preview = archive_import.check_rows(session, actor, source)
+    for header in preview.unknown_headers:
+        print(f"提示：不认识的列「{header}」，已忽略。", file=sys.stderr)
+    for line in preview.note_lines():
+        print(f"提示：{line}", file=sys.stderr)
+    problems = preview.problem_lines()
+    valid = len(preview.valid)
+    if args.dry_run:
+        print(
+            f"检查完毕：共 {preview.total_rows} 行，正确 {valid} 行，"
+            f"有问题 {len(preview.bad_rows)} 行。未写入。"
+        )
+        return refuse(*problems) if problems else EXIT_OK
+    if problems and not args.skip_invalid:
+        return refuse(*problems, f"有 {len(preview.bad_rows)} 行有问题，没有导入任何数据。")
+    written = archive_import.write_rows(
+        session, actor, preview, skip_invalid=True, source_name=args.file.name
+    )
+    for line in problems:
+        print(f"已跳过 {line}", file=sys.stderr)
+    print(f"已导入 {written} 个案卷。")
+    return EXIT_OK
