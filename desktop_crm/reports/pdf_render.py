@@ -48,6 +48,7 @@ from .layout import (
     iter_texts,
     labelled,
 )
+from .paged_table import PAGED_FROM_ROWS, PagedTable
 
 log = logging.getLogger(__name__)
 
@@ -269,7 +270,7 @@ class _Builder:
         table.setStyle(TableStyle(commands))
         return table
 
-    def table_block(self, index: int, block: TableBlock) -> Table:
+    def table_block(self, index: int, block: TableBlock) -> Flowable:
         columns = block.all_columns()
         n = len(columns)
         widths = self.widths(block.cell_widths_mm(self.width / mm))
@@ -297,6 +298,8 @@ class _Builder:
             ("ALIGN", (0, header_row), (-1, header_row), "CENTER"),
             ("BACKGROUND", (0, header_row), (-1, header_row), LABEL_SHADE),
         ]
+        if len(body) >= PAGED_FROM_ROWS:
+            return PagedTable(rows, widths, header_row + 1, commands, heights)
         table = Table(rows, colWidths=widths, rowHeights=heights, repeatRows=header_row + 1)
         table.setStyle(TableStyle(commands))
         return table
