@@ -16,8 +16,6 @@ reason in the tooltip and a sign in the 状态 cell, not colour alone).
 
 from __future__ import annotations
 
-import ctypes
-import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -56,19 +54,6 @@ from desktop_crm.services.survey_figures import CUSTOMER, DEALER, RESPONDENT_TYP
 from desktop_crm.services.surveys import CompetitorRow, ItemRow
 
 Index = QModelIndex | QPersistentModelIndex
-# PySide6 6.12 hands back the result of SignalInstance.emit without a reference of its own:
-# every emit from Python drops one reference to True, and on CPython 3.11 (True is not yet
-# immortal) the program aborts with "bool_dealloc" after some ten thousand emits. The grid
-# emits on every key, so its emits put the reference back (harmless where fixed).
-_KEEP_TRUE = sys.version_info < (3, 12)
-
-
-def emit(signal: Any, *args: object) -> None:
-    result = signal.emit(*args)
-    if _KEEP_TRUE:
-        ctypes.pythonapi.Py_IncRef(ctypes.py_object(result))
-
-
 # Row states
 NEW, DIRTY, SAVED, ERROR = "new", "dirty", "saved", "error"
 STATE_TEXT = {NEW: "", DIRTY: "✎ 未保存", SAVED: "✓ 已保存", ERROR: "⚠ 错误"}
@@ -483,9 +468,9 @@ class AnswerGridModel(QAbstractTableModel):
         was_new = grid_row.state == NEW
         if grid_row.state != ERROR or not grid_row.cell_errors:
             grid_row.state = DIRTY
-        emit(self.dataChanged, self.index(row, STATUS), self.index(row, self.feedback_column))
+        self.dataChanged.emit(self.index(row, STATUS), self.index(row, self.feedback_column))
         if was_new:
-            emit(self.headerDataChanged, Qt.Orientation.Vertical, row, row)
+            self.headerDataChanged.emit(Qt.Orientation.Vertical, row, row)
             self._append_empty_row(inherit=grid_row)
 
     def _append_empty_row(self, inherit: GridRow | None = None) -> None:
@@ -583,7 +568,7 @@ class AnswerGridModel(QAbstractTableModel):
             self._append_empty_row()
 
     def _row_changed(self, row: int) -> None:
-        emit(self.dataChanged, self.index(row, 0), self.index(row, self.feedback_column))
+        self.dataChanged.emit(self.index(row, 0), self.index(row, self.feedback_column))
 
     def pending_rows(self) -> list[int]:
         """Rows typed but not saved (未保存 or 错误)."""
@@ -683,7 +668,7 @@ class RespondentEditor(QLineEdit):
         choice = line.data(Qt.ItemDataRole.UserRole)
         if choice is not None:
             self.chosen = choice
-            emit(self.sig_picked)
+            self.sig_picked.emit()
 
     def close_matches(self) -> None:
         self._timer.stop()
@@ -801,13 +786,13 @@ class GridDelegate(QStyledItemDelegate):
         return super().eventFilter(editor, event)
 
     def _finish(self, editor: QWidget, forward: bool) -> None:
-        emit(self.commitData, editor)
+        self.commitData.emit(editor)
         hint = (
             QAbstractItemDelegate.EndEditHint.EditNextItem
             if forward
             else QAbstractItemDelegate.EndEditHint.EditPreviousItem
         )
-        emit(self.closeEditor, editor, hint)
+        self.closeEditor.emit(editor, hint)
 
 
 # ===================================================================== the view
@@ -1016,5 +1001,5 @@ class AnswerGrid(QTableView):
         if editor is not None:
             if isinstance(editor, RespondentEditor) and not editor.take():
                 return
-            emit(self.delegate.commitData, editor)
-            emit(self.delegate.closeEditor, editor, QAbstractItemDelegate.EndEditHint.NoHint)
+            self.delegate.commitData.emit(editor)
+            self.delegate.closeEditor.emit(editor, QAbstractItemDelegate.EndEditHint.NoHint)

@@ -32,7 +32,6 @@ from .answer_grid import (
     AnswerGrid,
     AnswerGridModel,
     Choice,
-    emit,
     header_text,
     level_hint,
 )
@@ -310,7 +309,7 @@ class AnswersTab(QWidget):
             return False
         self.model.mark_saved(row, saved)
         self._after_save(ok=True, row=row)
-        emit(self.sig_saved)
+        self.sig_saved.emit()
         return True
 
     def _after_save(self, ok: bool, row: int) -> None:
@@ -382,7 +381,7 @@ class AnswersTab(QWidget):
         self.model.remove_row(row)
         self._show_count()
         self.message.setText(self.tr("已删除。"))
-        emit(self.sig_saved)
+        self.sig_saved.emit()
 
 
 __all__ = ["AnswersTab", "COMPETITOR", "PERSON", "TYPE", "figures_text", "header_text"]

@@ -47,7 +47,6 @@ from ..list_export import ask_xlsx_path
 from ..messages import confirm
 from ..pdf_preview import preview_form
 from ..service_call import FAILED, run_service
-from .answer_grid import emit
 from .answers_tab import AnswersTab
 from .basics_tab import (
     MEETING_KEYS,
@@ -365,7 +364,7 @@ class SurveyDialog(QDialog):
         self.basics.show_state(self.detail, "edit" in self.detail.permitted)  # type: ignore[union-attr]
 
     def context_changed(self) -> None:
-        emit(self.sig_changed)
+        self.sig_changed.emit()
 
     # ================================================================= values and errors
 
