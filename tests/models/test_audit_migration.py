@@ -11,8 +11,8 @@ from desktop_crm.models.migrate import alembic_config, upgrade_database
 from desktop_crm.services import audit, bootstrap, customers
 
 
-def test_old_history_is_carried_over_and_chained(store) -> None:  # noqa: ANN001
-    engine = make_engine(store.url)
+def test_old_history_is_carried_over_and_chained(empty_store) -> None:  # noqa: ANN001
+    engine = make_engine(empty_store.url)
     command.upgrade(alembic_config(engine), "0003")
     with engine.begin() as connection:
         connection.execute(
