@@ -17,7 +17,17 @@ from sqlalchemy.orm import Session
 
 from desktop_crm.models import Complaint, Customer, Revisit, RevisitPlan, User
 
-from . import access, revisit_reports, revisits, rights, settings, survey_improvements, workdays
+from . import (
+    access,
+    archive_loans,
+    archive_receipts,
+    revisit_reports,
+    revisits,
+    rights,
+    settings,
+    survey_improvements,
+    workdays,
+)
 from . import complaints as complaint_rules
 from .errors import PermissionDenied
 
@@ -27,9 +37,12 @@ LIMIT = 50
 COMPLAINT, REVISIT_PLAN, CUSTOMER = "complaint", "revisit_plan", "customer"
 REVISIT = "revisit"  # a line that opens a revisit (its 客户回访报告表)
 SURVEY_IMPROVEMENT = "survey_improvement"  # opens the survey at its 改进计划 (id: the action)
+ARCHIVE_VOLUME = "archive_volume"  # an overdue loan: opens its (first) volume
+ARCHIVE_DEPARTMENT = "archive_department"  # a department late with its filing: the ledger
 PLANNED = revisits.PLANNED  # a plan neither done nor cancelled
 # People who see open major accidents besides holders of complaints·approve (DOMAIN §2).
 HEAD_ROLES = ("总经理", "副总经理", "部门负责人")
+KEEPER_ROLE = "档案管理员"  # chases the departments' monthly filing
 
 # Section keys, in the order the screen shows them.
 DUE_TODAY = "due_today"
@@ -43,6 +56,8 @@ REPORTS_TO_WRITE = "revisit_reports_to_write"
 REPORTS_TO_REVIEW = "revisit_reports_to_review"
 NOT_SERVED = "not_served"
 IMPROVEMENTS_OVERDUE = "survey_improvements_overdue"
+LOANS_OVERDUE = "archive_loans_overdue"
+FILING_LATE = "archive_filing_late"
 SECTION_ORDER = (
     OVERDUE,
     DUE_TODAY,
@@ -54,6 +69,8 @@ SECTION_ORDER = (
     REPORTS_TO_WRITE,
     REPORTS_TO_REVIEW,
     IMPROVEMENTS_OVERDUE,
+    LOANS_OVERDUE,
+    FILING_LATE,
     NOT_SERVED,
 )
 
@@ -468,6 +485,7 @@ def today_items(
     improvements = _improvement_section(session, actor, today, limit)
     if improvements is not None:
         sections.append(improvements)
+    sections += _archive_sections(session, actor, today, limit)
     if rights.may(session, actor, "customers", "view"):
         not_served = _not_served_section(session, actor, today, limit, count_not_served)
         if not_served is not None:
@@ -577,3 +595,58 @@ def _improvement_section(
         IMPROVEMENTS_OVERDUE, "逾期未验证的改进计划（满意度调查）", SURVEY_IMPROVEMENT,
         tuple(items), total,
     )  # fmt: skip
+
+
+def _archive_sections(session: Session, actor: User, today: date, limit: int) -> list[TodaySection]:
+    """档案借阅 not back by their due date (for those who see archive files), and — for the
+    档案管理员, who chases them — departments with nothing handed over for last month after
+    the 10th (DOMAIN §5). Shown only when there is something: most of the office never
+    works with the archive."""
+    if not rights.may(session, actor, "archives", "view"):
+        return []
+    loans = archive_loans.overdue_loans(session, actor, today)
+    loan_items = tuple(
+        TodayItem(
+            ARCHIVE_VOLUME,
+            loan.volumes[0].volume_id,
+            loan.number,
+            loan.borrower + (f"（{loan.unit}）" if loan.unit else ""),
+            loan.due_on,
+            f"逾期 {(today - loan.due_on).days} 天 · {loan.numbers}",
+            True,
+        )
+        for loan in loans[:limit]
+        if loan.volumes
+    )
+    sections = []
+    if loans:
+        sections.append(
+            TodaySection(
+                LOANS_OVERDUE, "逾期未还的档案借阅", ARCHIVE_VOLUME, loan_items, len(loans)
+            )
+        )
+    if KEEPER_ROLE in actor.role_names and archive_receipts.is_keeper(session, actor):
+        late = archive_receipts.late_departments(session, actor, today)
+        late_items = tuple(
+            TodayItem(
+                ARCHIVE_DEPARTMENT,
+                d.department_id,
+                d.code,
+                d.department,
+                d.deadline,
+                f"{d.month} 的文件尚未移交档案室（应于 {d.deadline:%m-%d} 前移交）",
+                True,
+            )
+            for d in late[:limit]
+        )
+        if late:
+            sections.append(
+                TodaySection(
+                    FILING_LATE,
+                    "未按时移交上月档案的部门",
+                    ARCHIVE_DEPARTMENT,
+                    late_items,
+                    len(late),
+                )
+            )
+    return sections

@@ -68,6 +68,7 @@ class MainWindow(QMainWindow):
         self.revisits.sig_open_customer.connect(self.open_customer)
         self.surveys = SurveyPage(context)
         self.archives = ArchivePage(context)
+        self.today.sig_open_archive_department.connect(self.show_archive_department)
         self.approvals = ApprovalsPage(context)
         self.audit = AuditPage(context)
 
@@ -117,6 +118,11 @@ class MainWindow(QMainWindow):
 
     def show_area(self, page: QWidget) -> None:
         self.navigation.setCurrentRow(self.pages.indexOf(page))
+
+    def show_archive_department(self, department_id: int) -> None:
+        """The ledger, filtered to one 责任部门 (a 今日待办 line about late filing)."""
+        self.show_area(self.archives)
+        self.archives.ledger.show_department(department_id)
 
     def _action(
         self,

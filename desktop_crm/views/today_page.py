@@ -93,6 +93,9 @@ class TodayPage(QWidget):
     sig_open_revisit = Signal(int)  # the page opens it itself (open_revisit)
     # an overdue improvement action: the page opens its survey at 改进计划 itself
     sig_open_survey_improvement = Signal(int)
+    sig_open_archive_volume = Signal(int)  # the page opens it itself (open_archive_volume)
+    # a department late with its filing: whoever shows the ledger filters it
+    sig_open_archive_department = Signal(int)
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -107,6 +110,7 @@ class TodayPage(QWidget):
         self.current_dialog: QWidget | None = None  # a revisit opened from a line
         self.sig_open_revisit.connect(self.open_revisit)
         self.sig_open_survey_improvement.connect(self.open_survey_improvement)
+        self.sig_open_archive_volume.connect(self.open_archive_volume)
 
         self.title = QLabel(objectName="todayTitle")
         font = self.title.font()
@@ -348,6 +352,8 @@ class TodayPage(QWidget):
             today_service.CUSTOMER: self.sig_open_customer,
             today_service.REVISIT: self.sig_open_revisit,
             today_service.SURVEY_IMPROVEMENT: self.sig_open_survey_improvement,
+            today_service.ARCHIVE_VOLUME: self.sig_open_archive_volume,
+            today_service.ARCHIVE_DEPARTMENT: self.sig_open_archive_department,
         }[kind]
         signal.emit(int(record_id))
 
@@ -365,6 +371,17 @@ class TodayPage(QWidget):
     def _revisit_closed(self) -> None:
         self.current_dialog = None
         QTimer.singleShot(0, self.refresh)
+
+    def open_archive_volume(self, volume_id: int) -> None:
+        """The 案卷 of an overdue loan (opening it is logged like any opening); the lists
+        are read again when it closes."""
+        from .archives.archive_dialog import ArchiveDialog
+
+        dialog = ArchiveDialog(self._context, volume_id, parent=self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.finished.connect(lambda _result: self._revisit_closed())
+        self.current_dialog = dialog
+        dialog.open()
 
     def open_survey_improvement(self, improvement_id: int) -> None:
         """The survey of an overdue improvement action, at its 改进计划 tab with the action

@@ -461,3 +461,27 @@ def test_withdraw_a_pending_or_approved_request(session, room) -> None:  # noqa:
     archive_loans.withdraw_loan(session, office.keeper, approved.id)
     with pytest.raises(Conflict, match="已撤回"):
         archive_loans.lend(session, office.keeper, approved.id, {volume.id: (12, 12)})
+
+
+def test_overdue_loans_and_late_filing_are_on_the_keepers_today_list(session, room) -> None:  # noqa: ANN001
+    from desktop_crm.services import today as today_service
+
+    office = room.office
+    volume = file(session, office.keeper, office, title="2024年销售合同")
+    loan = _approved_loan(session, room, volume)
+    archive_loans.lend(session, office.keeper, loan.id, {volume.id: (12, 12)})
+    # the 15th of the month after next: the loan is late and last month was not filed
+    later = (TODAY.replace(day=1) + timedelta(days=62)).replace(day=15)
+    lists = today_service.today_items(session, office.keeper, later)
+    loans = lists.section(today_service.LOANS_OVERDUE)
+    assert loans is not None and loans.total == 1
+    line = loans.items[0]
+    assert (line.kind, line.id, line.code) == ("archive_volume", volume.id, loan.number)
+    assert line.title == "刘洋（质检部）" and line.overdue and volume.number in line.extra
+    late = lists.section(today_service.FILING_LATE)
+    assert late is not None and late.total >= 1
+    assert all(item.kind == "archive_department" for item in late.items)
+    assert "尚未移交档案室" in late.items[0].extra
+    # a 质检员 borrows but keeps no archive: neither line is theirs
+    theirs = today_service.today_items(session, room.inspector, later)
+    assert theirs.section(today_service.FILING_LATE) is None

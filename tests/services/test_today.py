@@ -223,7 +223,9 @@ def test_nothing_to_do_is_empty(session: Session, admin: User) -> None:
 def test_no_right_no_section(session: Session, admin: User) -> None:
     archivist = person(session, admin, "孙丽", "ZHB", "档案管理员")
     lists = today_items(session, archivist, THURSDAY)
-    assert lists.sections == () and lists.empty
+    # no complaint, revisit or survey lines; only the keeper's own: October not filed
+    assert [s.key for s in lists.sections] == [today.FILING_LATE]
+    assert "2026-10 的文件尚未移交档案室" in lists.sections[0].items[0].extra
 
 
 def test_the_report_limit_of_the_office_decides_what_is_late(session: Session, admin: User) -> None:

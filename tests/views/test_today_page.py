@@ -162,3 +162,32 @@ def test_a_long_not_served_list_is_counted_in_the_background(qtbot, page, sessio
     qtbot.waitUntil(counted, timeout=5000)
     assert page.lists.section(today_service.NOT_SERVED).total == 3
     assert "共 " in page.summary.text() and "+" not in page.summary.text()
+
+
+def test_the_archive_keeper_sees_late_filing_and_the_line_opens_the_ledger(
+    qtbot, app_context, session, admin
+) -> None:  # noqa: ANN001
+    from dataclasses import replace
+
+    from desktop_crm.models import Department
+    from desktop_crm.views.main_window import MainWindow
+
+    from ..services.archive_office import person
+
+    keeper = person(session, admin, "孙丽", "ZHB", "档案管理员")
+    window = MainWindow(replace(app_context, user_id=keeper.id))
+    qtbot.addWidget(window)
+    window.show()
+    window.today.today = date(2026, 11, 19)  # past the 10th: October is due
+    window.today.refresh()
+    lines = window.today.line_items(today_service.FILING_LATE)
+    quality = session.query(Department).filter_by(code="ZJB").one()
+    (line,) = [item for item in lines if item.text(1) == "质检部"]
+    assert "2026-10 的文件尚未移交档案室" in line.text(3)
+    tree = window.today.tree
+    tree.scrollToItem(line)
+    qtbot.mouseClick(
+        tree.viewport(), Qt.MouseButton.LeftButton, pos=tree.visualItemRect(line).center()
+    )
+    assert window.pages.currentWidget() is window.archives
+    assert window.archives.ledger.department_filter.currentData() == quality.id

@@ -292,6 +292,14 @@ class LedgerTab(QWidget):
             position = self.location_filter.findData(location_id)
         self.location_filter.setCurrentIndex(max(position, 0))
 
+    def show_department(self, department_id: int) -> None:
+        """Only the volumes of this 责任部门."""
+        position = self.department_filter.findData(department_id)
+        if position < 0:
+            self.fill_filters()
+            position = self.department_filter.findData(department_id)
+        self.department_filter.setCurrentIndex(max(position, 0))
+
     def describe_filters(self) -> str:
         parts = [
             combo.currentText().strip()
