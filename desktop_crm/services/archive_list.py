@@ -32,7 +32,7 @@ from . import archive_scope, rights
 from .archives import DESTROYED, TRANSFERRED
 from .customer_list import search_plan
 from .errors import PermissionDenied
-from .listing import ListColumn, ListQuery, ListSpec
+from .listing import IdsFirstQuery, ListColumn, ListQuery, ListSpec
 from .text_keys import normalise_text, split_query
 
 VolumeDepartment = aliased(Department, name="volume_department")
@@ -96,28 +96,17 @@ ARCHIVE_LIST = ListSpec(
 
 
 @dataclass(frozen=True)
-class ArchiveListQuery(ListQuery):
-    """The page is found first as volume ids (sorted and cut on the volume table alone)
-    and only then joined for its columns."""
+class ArchiveListQuery(IdsFirstQuery):
+    """The ledger, its page found as volume ids first; the location is joined only to sort
+    by it."""
 
-    def page(self, session: Session, offset: int, limit: int) -> list[tuple[Any, ...]]:
-        key = self.sort_key or self.spec.default_sort
-        ids_query = select(ArchiveVolume.id).select_from(ArchiveVolume)
-        if key == "location":
-            ids_query = ids_query.outerjoin(
+    def ids_select(self, sort_key: str) -> Select[Any]:
+        query = super().ids_select(sort_key)
+        if sort_key == "location":
+            query = query.outerjoin(
                 ArchiveLocation, ArchiveLocation.id == ArchiveVolume.location_id
             )
-        for condition in self.conditions:
-            ids_query = ids_query.where(condition)
-        ids = list(session.scalars(self._ordered(ids_query).offset(offset).limit(limit)))
-        if not ids:
-            return []
-        rows = self._ordered(
-            self.spec.from_clause(
-                select(self.spec.id_expr, *(c.expr for c in self.spec.columns))
-            ).where(ArchiveVolume.id.in_(ids))
-        )
-        return [tuple(row) for row in session.execute(rows)]
+        return query
 
 
 # Filter keys: category_code, year, period_code, secrecy, department_id, state, customer_id

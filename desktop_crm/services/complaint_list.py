@@ -17,7 +17,7 @@ from desktop_crm.models import Complaint, Customer, Department, User
 from . import access
 from .complaints import OPEN_STATES
 from .customer_list import search_plan
-from .listing import ListColumn, ListQuery, ListSpec
+from .listing import IdsFirstQuery, ListColumn, ListQuery, ListSpec
 from .text_keys import normalise_text, split_query
 
 Receiver = aliased(User, name="receiver")
@@ -76,27 +76,15 @@ COMPLAINT_LIST = ListSpec(
 
 
 @dataclass(frozen=True)
-class ComplaintListQuery(ListQuery):
-    """A ListQuery whose page is found first as complaint ids (sorted and cut on the
-    complaint table, with the customer only to sort by its name) and only then joined for
-    its columns: sorting 200,000 complaints by an unindexed column sorts ids, not joined
-    rows (800 ms → 80–250 ms)."""
+class ComplaintListQuery(IdsFirstQuery):
+    """The complaint list, its page found as complaint ids first; the customer is joined
+    only to sort by its name."""
 
-    def page(self, session: Session, offset: int, limit: int) -> list[tuple[Any, ...]]:
-        ids_query = select(Complaint.id).select_from(Complaint)
-        if (self.sort_key or self.spec.default_sort) == "customer":
-            ids_query = ids_query.join(Customer, Customer.id == Complaint.customer_id)
-        for condition in self.conditions:
-            ids_query = ids_query.where(condition)
-        ids = list(session.scalars(self._ordered(ids_query).offset(offset).limit(limit)))
-        if not ids:
-            return []
-        rows = self._ordered(
-            self.spec.from_clause(
-                select(self.spec.id_expr, *(c.expr for c in self.spec.columns))
-            ).where(Complaint.id.in_(ids))
-        )
-        return [tuple(row) for row in session.execute(rows)]
+    def ids_select(self, sort_key: str) -> Select[Any]:
+        query = super().ids_select(sort_key)
+        if sort_key == "customer":
+            query = query.join(Customer, Customer.id == Complaint.customer_id)
+        return query
 
 
 # Filter keys: state, category, customer_id, responsible_department_id (exact values; a
