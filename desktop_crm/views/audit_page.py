@@ -24,7 +24,7 @@ from desktop_crm.services.listing import ListQuery
 from .context import AppContext
 from .list_export import ask_xlsx_path, export_in_background
 from .sql_list_model import SqlListModel
-from .widgets import OptionalDateEdit
+from .widgets import OptionalDateEdit, refill_combo
 
 SEARCH_DELAY_MS = 200
 
@@ -112,14 +112,7 @@ class AuditPage(QWidget):
                 [(title, key) for key, title in audit.OBJECT_TYPES.items()],
             ),
         ):
-            current = combo.currentData()
-            combo.blockSignals(True)
-            combo.clear()
-            combo.addItem(first, None)
-            for label, value in items:
-                combo.addItem(label, value)
-            combo.setCurrentIndex(max(combo.findData(current), 0) if current is not None else 0)
-            combo.blockSignals(False)
+            refill_combo(combo, first, items)
 
     def current_query(self) -> ListQuery:
         header = self.table.horizontalHeader()

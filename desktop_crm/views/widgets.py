@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from datetime import date
+from typing import Any
 
 from PySide6.QtCore import QDate, QModelIndex, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QMouseEvent
@@ -195,3 +196,30 @@ def open_on_activate(view: QAbstractItemView, act: Callable[[QModelIndex], objec
     a double click right after `doubleClicked`), so only that one is connected — connecting
     both opened every record twice."""
     view.activated.connect(act)
+
+
+def filter_combo(
+    name: str, parent: QWidget, everything: str, items: Iterable[tuple[str, Any]]
+) -> QComboBox:
+    """A combo box whose first entry (`everything`, value None) means no filter."""
+    combo = QComboBox(parent)
+    combo.setObjectName(name)
+    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    combo.setMinimumContentsLength(6)
+    combo.addItem(everything, None)
+    for label, value in items:
+        combo.addItem(label, value)
+    return combo
+
+
+def refill_combo(combo: QComboBox, everything: str, items: Iterable[tuple[str, Any]]) -> None:
+    """Fill again with `everything` (None) first, then `(label, value)` items, keeping the
+    current value when it is still offered; silently (no filter change is signalled)."""
+    current = combo.currentData()
+    combo.blockSignals(True)
+    combo.clear()
+    combo.addItem(everything, None)
+    for label, value in items:
+        combo.addItem(label, value)
+    combo.setCurrentIndex(max(combo.findData(current), 0) if current is not None else 0)
+    combo.blockSignals(False)

@@ -40,6 +40,7 @@ from desktop_crm.services.listing import ListColumn, ListQuery
 from ..context import AppContext
 from ..list_export import ask_xlsx_path
 from ..sql_list_model import SqlListModel
+from ..widgets import refill_combo
 from ..workers import run_job
 from .location_tab import LocationTab
 
@@ -199,15 +200,7 @@ class LedgerTab(QWidget):
             (self.location_filter, self.tr("全部位置"), places),
         )
         for combo, everything, choices in options:
-            current = combo.currentData()
-            combo.blockSignals(True)
-            combo.clear()
-            combo.addItem(everything, None)
-            for label, value in choices:
-                combo.addItem(label, value)
-            position = combo.findData(current) if current is not None else 0
-            combo.setCurrentIndex(max(position, 0))
-            combo.blockSignals(False)
+            refill_combo(combo, everything, choices)
 
     def apply_rights(self) -> None:
         with self._context.session() as session:

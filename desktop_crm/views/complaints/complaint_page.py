@@ -31,7 +31,7 @@ from desktop_crm.services.listing import ListQuery
 from ..context import AppContext
 from ..list_export import ask_xlsx_path, export_in_background
 from ..sql_list_model import SqlListModel
-from ..widgets import OptionalDateEdit, open_on_activate
+from ..widgets import OptionalDateEdit, open_on_activate, refill_combo
 
 SEARCH_DELAY_MS = 150
 OVERDUE_BACKGROUND = QColor("#fdecea")
@@ -203,15 +203,7 @@ class ComplaintPage(QWidget):
             (self.department_filter, self.tr("全部责任部门"), departments),
         )
         for combo, everything, choices in options:
-            current = combo.currentData()
-            combo.blockSignals(True)
-            combo.clear()
-            combo.addItem(everything, None)
-            for label, value in choices:
-                combo.addItem(label, value)
-            position = combo.findData(current) if current is not None else 0
-            combo.setCurrentIndex(max(position, 0))
-            combo.blockSignals(False)
+            refill_combo(combo, everything, choices)
 
     def _apply_rights(self) -> None:
         """Offer only what the user may do; the services refuse the rest anyway."""

@@ -22,7 +22,7 @@ from desktop_crm.services.customer_fields import LOOKUP_LISTS
 from desktop_crm.services.customer_list import CUSTOMER_LIST, INCOMPLETE_FILTER, customer_query
 from desktop_crm.services.errors import PermissionDenied
 from desktop_crm.services.listing import ListQuery
-from desktop_crm.views.widgets import open_on_activate
+from desktop_crm.views.widgets import open_on_activate, refill_combo
 
 from ..context import AppContext
 from ..sql_list_model import SqlListModel
@@ -123,15 +123,7 @@ class CustomerPage(QWidget):
                 (u.name, u.id) for u in staff.staff_list(session, active_only=False)
             ]
         for key, combo in self.filters.items():
-            current = combo.currentData()
-            combo.blockSignals(True)
-            combo.clear()
-            combo.addItem(self.tr("全部") + FILTER_TITLES[key], None)
-            for label, value in options[key]:
-                combo.addItem(label, value)
-            position = combo.findData(current) if current is not None else 0
-            combo.setCurrentIndex(max(position, 0))
-            combo.blockSignals(False)
+            refill_combo(combo, self.tr("全部") + FILTER_TITLES[key], options[key])
 
     def current_filters(self) -> dict[str, object]:
         chosen = {

@@ -10,7 +10,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QAbstractItemView, QComboBox, QHeaderView, QTableView, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 from sqlalchemy.orm import Session, sessionmaker
 
 from desktop_crm.services.listing import ListQuery
@@ -185,33 +185,6 @@ def sort_of(table: QTableView, model: ListModel) -> tuple[str, bool]:
     header = table.horizontalHeader()
     column = model.query.columns[header.sortIndicatorSection()]
     return column.key, header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder
-
-
-def filter_combo(
-    name: str, parent: QWidget, everything: str, items: Iterable[tuple[str, Any]]
-) -> QComboBox:
-    """A combo box whose first entry (`everything`, value None) means no filter."""
-    combo = QComboBox(parent)
-    combo.setObjectName(name)
-    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-    combo.setMinimumContentsLength(6)
-    combo.addItem(everything, None)
-    for label, value in items:
-        combo.addItem(label, value)
-    return combo
-
-
-def refill_combo(combo: QComboBox, everything: str, items: Iterable[tuple[str, Any]]) -> None:
-    """Fill again with `everything` (None) first, then `(label, value)` items, keeping the
-    current value when it is still offered; silently (no filter change is signalled)."""
-    current = combo.currentData()
-    combo.blockSignals(True)
-    combo.clear()
-    combo.addItem(everything, None)
-    for label, value in items:
-        combo.addItem(label, value)
-    combo.setCurrentIndex(max(combo.findData(current), 0) if current is not None else 0)
-    combo.blockSignals(False)
 
 
 def staff_items(people: Iterable[tuple[int, str]]) -> list[tuple[str, int]]:

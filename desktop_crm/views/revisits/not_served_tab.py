@@ -16,7 +16,8 @@ from desktop_crm.services.listing import ListQuery, ListSpec
 from desktop_crm.views.context import AppContext
 from desktop_crm.views.customers.card_widgets import plain_button
 
-from .lists import filter_combo, refill_combo, staff_items
+from ..widgets import filter_combo, refill_combo
+from .lists import staff_items
 from .tab_base import ListTab
 
 

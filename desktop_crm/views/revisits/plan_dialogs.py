@@ -31,8 +31,9 @@ from desktop_crm.views.field_errors import show_field_errors
 from desktop_crm.views.service_call import FAILED, run_service
 from desktop_crm.views.widgets import DATE_FORMAT
 
+from ..widgets import filter_combo, refill_combo
 from .customer_search import find_customers
-from .lists import SEARCH_DELAY_MS, filter_combo, refill_combo, staff_items
+from .lists import SEARCH_DELAY_MS, staff_items
 
 
 class _PlanForm(QDialog):

@@ -23,7 +23,8 @@ from desktop_crm.views.customers.card_widgets import plain_button, tr_data
 from desktop_crm.views.service_call import FAILED, run_service
 from desktop_crm.views.workers import run_job
 
-from .lists import filter_combo, refill_combo, staff_items
+from ..widgets import filter_combo, refill_combo
+from .lists import staff_items
 from .plan_dialogs import PlanDialog, RescheduleDialog
 from .tab_base import ListTab
 

@@ -15,7 +15,7 @@ from desktop_crm.services.listing import ListQuery, ListSpec
 from desktop_crm.views.context import AppContext
 from desktop_crm.views.customers.card_widgets import plain_button, tr_data
 
-from .lists import filter_combo
+from ..widgets import filter_combo
 from .revisit_dialog import RevisitDialog
 from .tab_base import ListTab
 
