@@ -1,0 +1,446 @@
+"""Archive registers and labels, and the ledger's spreadsheet export."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from pathlib import Path
+from typing import BinaryIO
+
+from sqlalchemy.orm import Session
+
+from desktop_crm.models import User, local_now
+from desktop_crm.reports.layout import FormLayout
+from desktop_crm.reports.table_xlsx import ExportColumn, write_table
+from desktop_crm.services import audit, rights
+
+from .base import internal_note, render_form
+
+# --------------------------------------------------------------------------- archive ledger
+# 案卷目录, 卷内文件目录, 卷内备考表, 到期鉴定清单, the shelf labels and the ledger's
+# spreadsheet (DOMAIN §5, §6 item 9). Every print or export of volumes first goes through
+# archive_scope.record_use: it checks the print/export reach of each volume and writes the
+# access log of the confidential and customer ones — before the file is made. A printout
+# that shows a 档号 marks it as printed (number_printed_at): from then on a correction is
+# a recorded one with a reason. PDF copies are recorded as 打印, workbooks as 导出.
+
+
+def _archive_act(pdf: bool) -> str:
+    from desktop_crm.services import archive_scope
+
+    return archive_scope.PRINT if pdf else archive_scope.EXPORT
+
+
+def _archive_action(pdf: bool) -> str:
+    return "print" if pdf else "export"
+
+
+def _secrecy_mark(levels: object) -> str | None:
+    """The highest of 机密/绝密 among `levels`, the mark a copy carries; None below them."""
+    found = set(levels)  # type: ignore[call-overload]
+    return "绝密" if "绝密" in found else ("机密" if "机密" in found else None)
+
+
+def _render_archive_form(layout: FormLayout, data: dict, pdf: bool, font_path: str | None) -> bytes:
+    from desktop_crm.reports.forms.archive_catalogue import marked_as
+
+    return render_form(
+        marked_as(layout, data.get("secrecy_mark")),
+        data,
+        audit.PRINT if pdf else audit.EXPORT,
+        font_path,
+    )
+
+
+def _mark_numbers_printed(session: Session, condition) -> None:  # noqa: ANN001
+    """number_printed_at for the volumes `condition` selects that had none (the version
+    counter is left alone: printing is not an edit of the volume)."""
+    from sqlalchemy import update
+
+    from desktop_crm.models import ArchiveVolume
+
+    table = ArchiveVolume.__table__
+    session.execute(
+        update(table)
+        .where(table.c.id.in_(condition), table.c.number_printed_at.is_(None))
+        .values(number_printed_at=local_now())
+    )
+
+
+def _volume_query(session: Session, actor: User, action: str, search: str, filters: dict | None):
+    """The ledger as `actor` sees it, narrowed to the volumes they may `action`."""
+    from dataclasses import replace
+
+    from desktop_crm.services import archive_scope
+    from desktop_crm.services.archive_list import archive_query
+
+    query = archive_query(session, actor, search, filters)
+    reach = archive_scope.scope_condition(session, actor, action)
+    if reach is not None:
+        query = replace(query, conditions=(*query.conditions, reach))
+    return query
+
+
+def _ids_of(query, logged_only: bool = False):  # noqa: ANN001, ANN202 - Select of volume ids
+    from sqlalchemy import select
+
+    from desktop_crm.models import ArchiveVolume
+    from desktop_crm.services import archive_scope
+
+    ids = select(ArchiveVolume.id).where(*query.conditions)
+    if logged_only:
+        ids = ids.where(archive_scope.logged_volume_condition())
+    return ids
+
+
+def _use_volumes(session: Session, actor: User, query, act: str, detail: str) -> None:  # noqa: ANN001
+    """record_use for the volumes of a list query that need logging (the others are
+    within reach by the query's own scope condition)."""
+    from desktop_crm.services import archive_scope
+
+    logged = list(session.scalars(_ids_of(query, logged_only=True)))
+    archive_scope.record_use(session, actor, logged, act, detail)
+
+
+def _filter_text(session: Session, filters: dict | None, search: str = "") -> str:
+    from desktop_crm.models import ArchiveCategory, ArchivePeriod, Department
+
+    parts = []
+    for key, value in (filters or {}).items():
+        if value in (None, ""):
+            continue
+        if key == "category_code":
+            category = session.get(ArchiveCategory, value)
+            parts.append(f"门类 {category.name if category else value}")
+        elif key == "year":
+            parts.append(f"{value} 年度")
+        elif key == "period_code":
+            period = session.get(ArchivePeriod, value)
+            parts.append(f"保管期限 {period.name if period else value}")
+        elif key == "department_id":
+            department = session.get(Department, value)
+            parts.append(f"责任部门 {department.name if department else value}")
+        elif key == "year_range":
+            start, end = value
+            parts.append(f"{start or ''}—{end or ''} 年度")
+        elif key == "secrecy":
+            parts.append(f"密级 {value}")
+        elif key == "state":
+            parts.append(f"状态 {value}")
+    if search:
+        parts.append(f"查找 {search}")
+    return "，".join(parts) or "全部案卷"
+
+
+def archive_catalogue_data(
+    session: Session,
+    actor: User,
+    filters: dict | None = None,
+    search: str = "",
+    action: str = "print",
+) -> dict:
+    """案卷目录's data: the volumes of the ledger's filter and search that `actor` may
+    print (or export), in 档号 order. Reads only; nothing is logged here."""
+    from desktop_crm.services import archive_settings
+
+    query = _volume_query(session, actor, action, search, filters)
+    keys = [c.key for c in query.columns]
+    rows = []
+    for row in query.iter_rows(session):
+        values = dict(zip(keys, row[1:], strict=True))
+        values["remarks"] = values["state"] if values["state"] != "在库" else None
+        rows.append(values)
+    config = archive_settings.current(session)
+    return {
+        "fonds_code": config.fonds_code,
+        "fonds_name": config.fonds_name,
+        "scope_text": _filter_text(session, filters, search),
+        "rows": rows,
+        "volume_count": len(rows),
+        "page_total": sum(r["pages"] or 0 for r in rows),
+        "copy_total": sum(r["copies"] or 0 for r in rows),
+        "secrecy_mark": _secrecy_mark(r["secrecy"] for r in rows),
+        "made_by": actor.name,
+        "made_at": local_now(),
+        "_query": query,
+    }
+
+
+def archive_catalogue(
+    session: Session,
+    actor: User,
+    pdf: bool,
+    filters: dict | None = None,
+    search: str = "",
+    font_path: str | None = None,
+) -> bytes:
+    """案卷目录 of the volumes the filter and search select (as the ledger lists them), as
+    PDF (pdf=True, 打印) or workbook (导出)."""
+    from desktop_crm.reports.forms.archive_catalogue import ARCHIVE_CATALOGUE
+
+    act = _archive_act(pdf)
+    data = archive_catalogue_data(session, actor, filters, search, _archive_action(pdf))
+    query = data.pop("_query")
+    detail = f"{ARCHIVE_CATALOGUE.title}（{data['scope_text']}，{data['volume_count']} 卷）"
+    _use_volumes(session, actor, query, act, detail)
+    content = _render_archive_form(ARCHIVE_CATALOGUE, data, pdf, font_path)
+    _mark_numbers_printed(session, _ids_of(query))
+    audit.record(
+        session, actor, audit.PRINT if pdf else audit.EXPORT, "archive_volume",
+        object_label=ARCHIVE_CATALOGUE.title, detail=detail[:300],
+    )  # fmt: skip
+    session.commit()
+    return content
+
+
+def _one_volume(session: Session, actor: User, volume_id: int, pdf: bool):  # noqa: ANN202
+    from desktop_crm.services import archive_scope
+
+    return archive_scope.get_volume(session, actor, volume_id, _archive_action(pdf))
+
+
+def _volume_heading(session: Session, volume) -> dict:  # noqa: ANN001
+    from desktop_crm.models import ArchivePeriod
+
+    period = session.get(ArchivePeriod, volume.period_code)
+    return {
+        "number": volume.number,
+        "title": volume.title,
+        "year": volume.year,
+        "period": period.name if period else volume.period_code,
+        "secrecy": volume.secrecy,
+        "secrecy_mark": _secrecy_mark([volume.secrecy]),
+    }
+
+
+def archive_items_data(session: Session, actor: User, volume_id: int, pdf: bool = True) -> dict:
+    """卷内文件目录's data for one volume (reads only)."""
+    from desktop_crm.services import archive_items
+
+    volume = _one_volume(session, actor, volume_id, pdf)
+    return {**_volume_heading(session, volume), "rows": archive_items.catalogue(volume)}
+
+
+def archive_remarks_data(session: Session, actor: User, volume_id: int, pdf: bool = True) -> dict:
+    """卷内备考表's data for one volume (reads only)."""
+    from desktop_crm.services import archive_items
+
+    volume = _one_volume(session, actor, volume_id, pdf)
+    notes = [
+        {"at": note.at, "kind": note.kind, "text": note.text, "user": note.user_name}
+        for note in archive_items.notes(session, actor, volume_id)
+    ]
+    return {
+        **_volume_heading(session, volume),
+        "item_count": len(volume.items),
+        "pages": volume.pages,
+        "copies": volume.copies,
+        "description": volume.description,
+        "compiler": volume.compiler,
+        "checker": volume.checker,
+        "compiled_on": volume.compiled_on,
+        "notes": notes,
+    }
+
+
+def _volume_form(
+    session: Session,
+    actor: User,
+    volume_id: int,
+    pdf: bool,
+    which: str,
+    font_path: str | None,
+) -> bytes:
+    from desktop_crm.models import ArchiveVolume
+    from desktop_crm.reports.forms.archive_items import ARCHIVE_ITEMS
+    from desktop_crm.reports.forms.archive_remarks import ARCHIVE_REMARKS
+    from desktop_crm.services import archive_scope
+
+    layout, make = {
+        "items": (ARCHIVE_ITEMS, archive_items_data),
+        "remarks": (ARCHIVE_REMARKS, archive_remarks_data),
+    }[which]
+    data = make(session, actor, volume_id, pdf)
+    act = _archive_act(pdf)
+    archive_scope.record_use(session, actor, [volume_id], act, layout.title)
+    content = _render_archive_form(layout, data, pdf, font_path)
+    _mark_numbers_printed(session, [volume_id])
+    volume = session.get(ArchiveVolume, volume_id)
+    audit.record(
+        session, actor, audit.PRINT if pdf else audit.EXPORT, "archive_volume", volume_id,
+        archive_scope.volume_label(volume), detail=layout.title,
+    )  # fmt: skip
+    session.commit()
+    return content
+
+
+def archive_items_pdf(
+    session: Session, actor: User, volume_id: int, font_path: str | None = None
+) -> bytes:
+    """卷内文件目录 of one volume, as PDF (打印)."""
+    return _volume_form(session, actor, volume_id, True, "items", font_path)
+
+
+def archive_items_xlsx(session: Session, actor: User, volume_id: int) -> bytes:
+    """卷内文件目录 of one volume, as a workbook (导出)."""
+    return _volume_form(session, actor, volume_id, False, "items", None)
+
+
+def archive_remarks_pdf(
+    session: Session, actor: User, volume_id: int, font_path: str | None = None
+) -> bytes:
+    """卷内备考表 of one volume, as PDF (打印)."""
+    return _volume_form(session, actor, volume_id, True, "remarks", font_path)
+
+
+def archive_remarks_xlsx(session: Session, actor: User, volume_id: int) -> bytes:
+    """卷内备考表 of one volume, as a workbook (导出)."""
+    return _volume_form(session, actor, volume_id, False, "remarks", None)
+
+
+def archive_due_data(session: Session, actor: User, as_of, action: str = "print") -> dict:  # noqa: ANN001
+    """到期鉴定清单's data: what is due for appraisal on `as_of`, earliest first (reads only)."""
+    from desktop_crm.services import archive_settings
+    from desktop_crm.services.archive_list import DUE_AS_OF
+
+    query = _volume_query(session, actor, action, "", {DUE_AS_OF: as_of}).sorted_by(
+        "appraisal_due_on"
+    )
+    keys = [c.key for c in query.columns]
+    rows = []
+    for row in query.iter_rows(session):
+        values = dict(zip(keys, row[1:], strict=True))
+        values["due_on"] = values["appraisal_due_on"]
+        rows.append(values)
+    return {
+        "fonds_code": archive_settings.current(session).fonds_code,
+        "as_of": as_of,
+        "scope_text": "全部案卷" if _sees_all(session, actor, action) else "您可打印的案卷",
+        "rows": rows,
+        "volume_count": len(rows),
+        "page_total": sum(r["pages"] or 0 for r in rows),
+        "secrecy_mark": _secrecy_mark(r["secrecy"] for r in rows),
+        "made_by": actor.name,
+        "made_at": local_now(),
+        "_query": query,
+    }
+
+
+def _sees_all(session: Session, actor: User, action: str) -> bool:
+    from desktop_crm.services import archive_scope
+
+    scope = rights.scope_for(session, actor, "archives", action)
+    return scope == rights.ALL and archive_scope.cleared(actor)
+
+
+def archive_due(
+    session: Session,
+    actor: User,
+    as_of,  # noqa: ANN001 - a date
+    pdf: bool,
+    font_path: str | None = None,
+) -> bytes:
+    """到期鉴定清单 as of a day, as PDF (打印) or workbook (导出)."""
+    from desktop_crm.reports.forms.archive_due import ARCHIVE_DUE
+
+    act = _archive_act(pdf)
+    data = archive_due_data(session, actor, as_of, _archive_action(pdf))
+    query = data.pop("_query")
+    detail = f"{ARCHIVE_DUE.title}（截至 {as_of}，{data['volume_count']} 卷）"
+    _use_volumes(session, actor, query, act, detail)
+    content = _render_archive_form(ARCHIVE_DUE, data, pdf, font_path)
+    _mark_numbers_printed(session, _ids_of(query))
+    audit.record(
+        session, actor, audit.PRINT if pdf else audit.EXPORT, "archive_volume",
+        object_label=ARCHIVE_DUE.title, detail=detail,
+    )  # fmt: skip
+    session.commit()
+    return content
+
+
+def archive_label_values(session: Session, actor: User, volume_ids: list[int]) -> list[dict]:
+    """One dict per volume with what its spine label and 归档章 show (reads only)."""
+    from desktop_crm.models import ArchivePeriod
+    from desktop_crm.services import archive_scope, archive_settings
+
+    digits = archive_settings.current(session).case_digits
+    values = []
+    for volume_id in volume_ids:
+        volume = archive_scope.get_volume(session, actor, volume_id, "print")
+        period = session.get(ArchivePeriod, volume.period_code)
+        values.append(
+            {
+                "number": volume.number,
+                "title": volume.title,
+                "year": volume.year,
+                "period": period.name if period else volume.period_code,
+                "secrecy": volume.secrecy,
+                "fonds": volume.fonds_code,
+                "case_no": f"{volume.case_no:0{digits}d}",
+                "org": volume.department.name if volume.department else volume.org_code,
+                "pages": volume.pages,
+            }
+        )
+    return values
+
+
+def archive_labels_pdf(
+    session: Session,
+    actor: User,
+    volume_ids: list[int],
+    kinds: tuple[str, ...] = ("spine", "stamp"),
+    font_path: str | None = None,
+) -> bytes:
+    """Spine labels and/or 归档章 of the volumes, several to an A4 sheet (打印)."""
+    from desktop_crm.reports.forms.archive_labels import SHEETS, render_labels_pdf
+    from desktop_crm.services import archive_scope
+
+    ids = list(dict.fromkeys(volume_ids))
+    labels = archive_label_values(session, actor, ids)
+    detail = "、".join(SHEETS[kind].title for kind in kinds)
+    archive_scope.record_use(session, actor, ids, archive_scope.PRINT, detail)
+    buffer = io.BytesIO()
+    render_labels_pdf([(kind, labels) for kind in kinds], buffer, font_path)
+    _mark_numbers_printed(session, ids)
+    audit.record(
+        session, actor, audit.PRINT, "archive_volume", object_label=detail,
+        detail=f"{len(ids)} 卷：" + "、".join(v["number"] for v in labels)[:250],
+    )  # fmt: skip
+    session.commit()
+    return buffer.getvalue()
+
+
+def export_archives(
+    session: Session,
+    actor: User,
+    target: str | Path | BinaryIO,
+    search: str = "",
+    filters: dict | None = None,
+    progress: Callable[[int], None] | None = None,
+    is_cancelled: Callable[[], bool] | None = None,
+) -> int:
+    """The ledger as listed (filters, search, 档号 order; the columns of ARCHIVE_LIST) to a
+    workbook: the volumes `actor` may export; the confidential and customer ones are
+    logged first. Returns the number of rows."""
+    query = _volume_query(session, actor, "export", search, filters)
+    detail = f"档案台账（{_filter_text(session, filters, search)}）"
+    from desktop_crm.services import archive_scope
+
+    _use_volumes(session, actor, query, archive_scope.EXPORT, detail)
+    columns = [ExportColumn(c.title, c.kind, c.width) for c in query.columns]
+    count = write_table(
+        target,
+        columns,
+        (row[1:] for row in query.iter_rows(session)),
+        sheet_title="档案台账",
+        title_note=internal_note(actor),
+        progress=progress,
+        is_cancelled=is_cancelled,
+    )
+    name = target if isinstance(target, str | Path) else getattr(target, "name", "")
+    audit.record(
+        session, actor, audit.EXPORT, "archive_volume", object_label="档案台账",
+        detail="；".join(p for p in (f"{count} 行", detail, Path(name).name if name else None) if p),
+    )  # fmt: skip
+    session.commit()
+    return count
