@@ -648,6 +648,15 @@ def _add_archive_parsers(imp_what, exp_what, report_what) -> None:  # noqa: ANN0
         help="spine 脊背标签，stamp 归档章，both 两种（默认）",
     )  # fmt: skip
     labels.add_argument("-o", "--output", type=Path, required=True, metavar="FILE.pdf")
+    receipt_book = report_what.add_parser("receipt-book", help="档案签收簿（一年）")
+    receipt_book.add_argument("year", type=int, metavar="年度")
+    receipt_book.add_argument("-o", "--output", **output)
+    loan_book = report_what.add_parser("loan-book", help="借阅登记簿（一年）")
+    loan_book.add_argument("year", type=int, metavar="年度")
+    loan_book.add_argument("-o", "--output", **output)
+    register = report_what.add_parser("destruction-register", help="档案销毁清册（一个批次）")
+    register.add_argument("batch_no", metavar="批次号")
+    register.add_argument("-o", "--output", **output)
 
 
 def _archive_catalogue(session, actor, args, pdf: bool) -> bytes:  # noqa: ANN001
@@ -714,6 +723,35 @@ REPORT_HANDLERS.update(
         "archive-remarks": _archive_remarks,
         "archive-due": _archive_due,
         "archive-labels": _archive_labels,
+    }
+)
+
+
+def _book_year(year: int) -> int:
+    from desktop_crm.services.errors import ValidationError
+
+    if not 1900 <= year <= 2100:
+        raise ValidationError(f"年度「{year}」不对：应在 1900—2100 之间。", "year")
+    return year
+
+
+def _receipt_book(session, actor, args, pdf: bool) -> bytes:  # noqa: ANN001
+    return documents.archive_receipt_book(session, actor, _book_year(args.year), pdf)
+
+
+def _loan_book(session, actor, args, pdf: bool) -> bytes:  # noqa: ANN001
+    return documents.archive_loan_book(session, actor, _book_year(args.year), pdf)
+
+
+def _destruction_register(session, actor, args, pdf: bool) -> bytes:  # noqa: ANN001
+    return documents.archive_destruction_register(session, actor, args.batch_no, pdf)
+
+
+REPORT_HANDLERS.update(
+    {
+        "receipt-book": _receipt_book,
+        "loan-book": _loan_book,
+        "destruction-register": _destruction_register,
     }
 )
 

@@ -444,3 +444,205 @@ def export_archives(
     )  # fmt: skip
     session.commit()
     return count
+
+
+# --------------------------------------------------------------------------- hand-overs, loans, destruction
+# 档案签收簿 and 借阅登记簿 of a year, and the 档案销毁清册 of one batch (issue 6). The volumes
+# they name go through archive_scope.record_use first, as the other archive forms do.
+
+
+def _fonds_code(session: Session) -> str:
+    from desktop_crm.services import archive_settings
+
+    return archive_settings.current(session).fonds_code
+
+
+def archive_receipt_book_data(session: Session, actor: User, year: int) -> dict:
+    """档案签收簿's data: the hand-overs received in `year`, oldest first (reads only)."""
+    from desktop_crm.services import archive_receipts
+
+    found = archive_receipts.receipt_book(session, actor, year)
+    rows = [
+        {
+            "received_on": r.received_on,
+            "department": r.department,
+            "handed_by": r.handed_by,
+            "received_by": r.received_by,
+            "contents": r.contents or r.note,
+            "count": len(r.items),
+            "missing": r.missing_text,
+            "state": r.state,
+        }
+        for r in found
+    ]
+    return {
+        "fonds_code": _fonds_code(session),
+        "year": year,
+        "scope_text": "全部部门"
+        if rights.scope_for(session, actor, "archives", "view") == rights.ALL
+        else "本部门",
+        "rows": rows,
+        "receipt_count": len(rows),
+        "item_total": sum(r["count"] for r in rows),
+        "incomplete_count": sum(1 for r in found if r.state == archive_receipts.INCOMPLETE),
+        "made_by": actor.name,
+        "made_at": local_now(),
+        "_volume_ids": [i.volume_id for r in found for i in r.items if i.volume_id],
+    }
+
+
+def archive_loan_book_data(session: Session, actor: User, year: int) -> dict:
+    """借阅登记簿's data: the loans requested in `year`, oldest first (reads only)."""
+    from desktop_crm.models import ArchiveVolume
+    from desktop_crm.services import archive_loans
+
+    found = archive_loans.loan_book(session, actor, year)
+    rows = [
+        {
+            "number": r.number,
+            "requested_on": r.requested_on,
+            "borrower": r.borrower,
+            "unit": r.unit,
+            "numbers": r.numbers,
+            "titles": r.titles,
+            "purpose": r.purpose,
+            "use": r.use,
+            "due_on": r.due_on,
+            "returned_on": r.returned_at.date() if r.returned_at else None,
+            "condition": "，".join(p for p in (r.condition, _one_note(r)) if p)
+            or (f"{r.state}（逾期）" if r.overdue else r.state),
+            "approvals": r.approvals,
+        }
+        for r in found
+    ]
+    ids = [v.volume_id for r in found for v in r.volumes]
+    levels = [session.get(ArchiveVolume, i).secrecy for i in set(ids)]
+    return {
+        "fonds_code": _fonds_code(session),
+        "year": year,
+        "scope_text": "全部借阅",
+        "rows": rows,
+        "loan_count": len(rows),
+        "volume_total": len(ids),
+        "open_count": sum(1 for r in found if r.state == archive_loans.LENT),
+        "secrecy_mark": _secrecy_mark(levels),
+        "made_by": actor.name,
+        "made_at": local_now(),
+        "_volume_ids": ids,
+    }
+
+
+def _one_note(loan) -> str:  # noqa: ANN001 - a LoanRow
+    """The return note; a single volume's without its 档号 in front."""
+    if len(loan.volumes) == 1:
+        return loan.return_note.removeprefix(f"{loan.volumes[0].number}：")
+    return loan.return_note
+
+
+def archive_destruction_data(session: Session, actor: User, batch_no: str) -> dict:
+    """档案销毁清册's data for one batch (by its 批次号, e.g. XH2026-01; reads only)."""
+    from desktop_crm.services import archive_appraisal
+
+    register = archive_appraisal.destruction_by_batch(session, actor, batch_no)
+    rows = [
+        {
+            "seq": r.seq,
+            "title": r.title,
+            "year": r.year,
+            "number": r.number,
+            "period": r.period,
+            "kept": r.kept,
+            "pages": r.pages,
+            "remarks": r.remarks,
+        }
+        for r in register.rows
+    ]
+    numbers = [r.number for r in register.rows]
+    volumes = list(session.scalars(select_volumes_by_number(numbers))) if numbers else []
+    supervisors = (*register.supervisors, "", "")
+    return {
+        "fonds_code": _fonds_code(session),
+        "batch_no": register.batch_no,
+        "state": register.state,
+        "reason": register.reason,
+        "rows": rows,
+        "volume_count": len(rows),
+        "total_pages": sum(r.pages or 0 for r in register.rows),
+        "approvers": "；".join(register.approvers),
+        "reviewed_by": "、".join(register.reviewed_by),
+        "approved_by": register.approved_by,
+        "supervisor1": supervisors[0],
+        "supervisor2": supervisors[1],
+        "destroyed_on": register.destroyed_on,
+        "place": register.place,
+        "method": register.method,
+        "secrecy_mark": _secrecy_mark(v.secrecy for v in volumes),
+        "made_by": actor.name,
+        "made_at": local_now(),
+        "_volume_ids": [v.id for v in volumes],
+    }
+
+
+def select_volumes_by_number(numbers: list[str]):  # noqa: ANN201 - a Select
+    from sqlalchemy import select
+
+    from desktop_crm.models import ArchiveVolume
+
+    return select(ArchiveVolume).where(ArchiveVolume.number.in_(numbers))
+
+
+def _flow_form(
+    session: Session,
+    actor: User,
+    layout: FormLayout,
+    data: dict,
+    pdf: bool,
+    object_type: str,
+    font_path: str | None,
+) -> bytes:
+    from desktop_crm.services import archive_scope
+
+    volume_ids = data.pop("_volume_ids")
+    detail = f"{layout.title}（{data[layout.subject_key]}，{len(data['rows'])} 行）"
+    archive_scope.record_use(session, actor, volume_ids, _archive_act(pdf), detail)
+    content = _render_archive_form(layout, data, pdf, font_path)
+    audit.record(
+        session, actor, audit.PRINT if pdf else audit.EXPORT, object_type,
+        object_label=layout.title, detail=detail[:300],
+    )  # fmt: skip
+    session.commit()
+    return content
+
+
+def archive_receipt_book(
+    session: Session, actor: User, year: int, pdf: bool, font_path: str | None = None
+) -> bytes:
+    """档案签收簿 of a year, as PDF (打印) or workbook (导出)."""
+    from desktop_crm.reports.forms.archive_receipt_book import ARCHIVE_RECEIPT_BOOK
+
+    data = archive_receipt_book_data(session, actor, year)
+    return _flow_form(session, actor, ARCHIVE_RECEIPT_BOOK, data, pdf, "archive_receipt", font_path)
+
+
+def archive_loan_book(
+    session: Session, actor: User, year: int, pdf: bool, font_path: str | None = None
+) -> bytes:
+    """借阅登记簿 of a year, as PDF (打印) or workbook (导出)."""
+    from desktop_crm.reports.forms.archive_loan_book import ARCHIVE_LOAN_BOOK
+
+    data = archive_loan_book_data(session, actor, year)
+    return _flow_form(session, actor, ARCHIVE_LOAN_BOOK, data, pdf, "archive_loan", font_path)
+
+
+def archive_destruction_register(
+    session: Session, actor: User, batch_no: str, pdf: bool, font_path: str | None = None
+) -> bytes:
+    """档案销毁清册 of one batch, as PDF (打印) or workbook (导出)."""
+    from desktop_crm.reports.forms.archive_destruction_register import (
+        ARCHIVE_DESTRUCTION_REGISTER,
+    )
+
+    data = archive_destruction_data(session, actor, batch_no)
+    return _flow_form(
+        session, actor, ARCHIVE_DESTRUCTION_REGISTER, data, pdf, "archive_destruction", font_path
+    )

@@ -446,6 +446,16 @@ class ArchivePage(QWidget):
         self.tabs.addTab(self.ledger, self.tr("档案台账"))
         self.locations_index = self.tabs.addTab(self.locations, self.tr("存放位置"))
         self.access_index = self.tabs.addTab(self.access_log, self.tr("访问日志"))
+        from .appraisal_tab import AppraisalTab
+        from .loans_tab import LoansTab
+        from .receipts_tab import ReceiptsTab
+
+        self.receipts = ReceiptsTab(context, self)
+        self.loans = LoansTab(context, self)
+        self.appraisal = AppraisalTab(context, self)
+        self.receipts_index = self.tabs.addTab(self.receipts, self.tr("签收"))
+        self.loans_index = self.tabs.addTab(self.loans, self.tr("借阅"))
+        self.appraisal_index = self.tabs.addTab(self.appraisal, self.tr("鉴定销毁"))
         self.tabs.currentChanged.connect(self._tab_shown)
         self.locations.sig_show_volumes.connect(self._show_location)
         self.locations.sig_changed.connect(self.ledger.fill_filters)
@@ -480,6 +490,8 @@ class ArchivePage(QWidget):
             self.locations.reload()
         elif index == self.access_index:
             self.access_log.apply()
+        elif index in (self.receipts_index, self.loans_index, self.appraisal_index):
+            self.tabs.widget(index).reload()
 
     def _show_location(self, location_id: int) -> None:
         self.tabs.setCurrentWidget(self.ledger)

@@ -1,0 +1,346 @@
+"""借阅: loan requests and their state (overdue marked with a sign, not colour alone), with
+借阅申请… for the three borrower kinds, 借出 (both sides count the pages), 续借… and 归还…
+(完好 / 缺损 with a note). The approval steps are shown; they are given on the 审批 page
+(issue 6, Loans)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_crm.services import archive_loans, archives, staff
+
+from ..context import AppContext
+from ..service_call import FAILED, run_service
+from .receipts_tab import _item, _problems
+
+HEADERS = ("编号", "日期", "借阅人", "单位", "档号", "方式", "应还日期", "状态", "审批")
+OVERDUE_SIGN = "⚠ 逾期"
+
+
+def _buttons(dialog: QDialog, save) -> QDialogButtonBox:  # noqa: ANN001
+    box = QDialogButtonBox(
+        QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+    )
+    box.accepted.connect(save)
+    box.rejected.connect(dialog.reject)
+    return box
+
+
+def _problem_label(name: str) -> QLabel:
+    label = QLabel(objectName=name)
+    label.setStyleSheet("color: #c0392b")
+    label.setWordWrap(True)
+    return label
+
+
+class LoanDialog(QDialog):
+    """借阅申请: who borrows (staff, another unit of the group, an outside person), why, how,
+    until when, which files (档号, one a line or separated by 、)."""
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent, objectName="loanDialog")
+        self.setWindowTitle(self.tr("借阅申请"))
+        self._context = context
+        self.kind = QComboBox(objectName="loanBorrowerKind")
+        self.kind.addItems(list(archive_loans.BORROWER_KINDS))
+        self.borrower = QComboBox(objectName="loanBorrower")
+        with context.session() as session:
+            for user in staff.staff_list(session):
+                self.borrower.addItem(user.name, user.id)
+        self.name = QLineEdit(objectName="loanBorrowerName")
+        self.unit = QLineEdit(objectName="loanBorrowerUnit")
+        self.letter = QLineEdit(objectName="loanLetter")
+        self.id_number = QLineEdit(objectName="loanIdNumber")
+        self.purpose = QLineEdit(objectName="loanPurpose")
+        self.use = QComboBox(objectName="loanUse")
+        self.use.addItems(list(archive_loans.USES))
+        self.use.setCurrentText(archive_loans.TAKE)
+        self.due_on = QDateEdit(QDate.currentDate().addDays(7), objectName="loanDueOn")
+        self.due_on.setCalendarPopup(True)
+        self.numbers = QLineEdit(objectName="loanNumbers")
+        self.numbers.setPlaceholderText(self.tr("档号，多个用、分隔"))
+        self.problems = _problem_label("loanProblems")
+        form = QFormLayout()
+        form.addRow(self.tr("借阅人类别"), self.kind)
+        form.addRow(self.tr("本单位职工"), self.borrower)
+        form.addRow(self.tr("姓名"), self.name)
+        form.addRow(self.tr("单位"), self.unit)
+        form.addRow(self.tr("介绍信"), self.letter)
+        form.addRow(self.tr("身份证号"), self.id_number)
+        form.addRow(self.tr("用途"), self.purpose)
+        form.addRow(self.tr("方式"), self.use)
+        form.addRow(self.tr("应还日期"), self.due_on)
+        form.addRow(self.tr("档号"), self.numbers)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.problems)
+        layout.addWidget(_buttons(self, self.save))
+        self.kind.currentTextChanged.connect(self._kind_changed)
+        self._kind_changed(self.kind.currentText())
+        self.saved_id: int | None = None
+
+    def _kind_changed(self, kind: str) -> None:
+        inside = kind == archive_loans.BORROWER_KINDS[0]
+        self.borrower.setEnabled(inside)
+        for edit in (self.name, self.unit, self.letter):
+            edit.setEnabled(not inside)
+        self.id_number.setEnabled(kind == archive_loans.BORROWER_KINDS[2])
+
+    def save(self) -> None:
+        kind = self.kind.currentText()
+        values: dict[str, object] = {
+            "borrower_kind": kind,
+            "purpose": self.purpose.text().strip(),
+            "use": self.use.currentText(),
+            "due_on": self.due_on.date().toPython(),
+        }
+        if kind == archive_loans.BORROWER_KINDS[0]:
+            values["borrower_id"] = self.borrower.currentData()
+        else:
+            values.update(
+                borrower_name=self.name.text().strip(), borrower_unit=self.unit.text().strip(),
+                letter=self.letter.text().strip(), id_number=self.id_number.text().strip() or None,
+            )  # fmt: skip
+        numbers = [
+            n.strip() for n in self.numbers.text().replace("，", "、").split("、") if n.strip()
+        ]
+
+        def work(session, actor):  # noqa: ANN001, ANN202
+            ids = [archives.get_by_number(session, actor, n).id for n in numbers]
+            return archive_loans.request_loan(session, actor, values, ids).id
+
+        found = run_service(self, self._context, work, _problems(self.problems))
+        if found is not FAILED:
+            self.saved_id = found
+            self.accept()
+
+
+class VolumesDialog(QDialog):
+    """借出 (pages counted by the archive and by the borrower) or 归还 (pages, 完好/缺损, note)."""
+
+    def __init__(
+        self, context: AppContext, row: archive_loans.LoanRow, returning: bool, parent: QWidget
+    ) -> None:
+        super().__init__(parent, objectName="loanReturnDialog" if returning else "loanLendDialog")
+        self.setWindowTitle((self.tr("归还 %s") if returning else self.tr("借出 %s")) % row.number)
+        self._context = context
+        self._row = row
+        self.returning = returning
+        heads = (
+            ("档号", "题名", "归还页数", "状况", "说明")
+            if returning
+            else ("档号", "题名", "档案室清点页数", "借阅人清点页数")
+        )
+        self.table = QTableWidget(len(row.volumes), len(heads), objectName="loanVolumeTable")
+        self.table.setHorizontalHeaderLabels([self.tr(h) for h in heads])
+        for r, volume in enumerate(row.volumes):
+            self.table.setItem(r, 0, _item(volume.number))
+            self.table.setItem(r, 1, _item(volume.title))
+            for column in (2,) if returning else (2, 3):
+                spin = QSpinBox(maximum=99999)
+                spin.setValue(volume.pages_out or volume.pages or 0)
+                self.table.setCellWidget(r, column, spin)
+            if returning:
+                condition = QComboBox()
+                condition.addItems(list(archive_loans.CONDITIONS))
+                self.table.setCellWidget(r, 3, condition)
+                self.table.setItem(r, 4, QTableWidgetItem(""))
+        self.table.resizeColumnsToContents()
+        self.problems = _problem_label("loanVolumeProblems")
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.problems)
+        layout.addWidget(_buttons(self, self.save))
+        self.resize(720, 300)
+
+    def set_return(self, row: int, pages: int, condition: str, note: str = "") -> None:
+        self.table.cellWidget(row, 2).setValue(pages)
+        self.table.cellWidget(row, 3).setCurrentText(condition)
+        self.table.item(row, 4).setText(note)
+
+    def save(self) -> None:
+        loan_id, version = self._row.id, self._row.version
+        if self.returning:
+            returns = {
+                v.volume_id: {
+                    "pages": self.table.cellWidget(r, 2).value(),
+                    "condition": self.table.cellWidget(r, 3).currentText(),
+                    "note": self.table.item(r, 4).text().strip(),
+                }
+                for r, v in enumerate(self._row.volumes)
+            }
+
+            def work(session, actor):  # noqa: ANN001, ANN202
+                return archive_loans.return_loan(session, actor, loan_id, returns, version).id
+
+        else:
+            counts = {
+                v.volume_id: (
+                    self.table.cellWidget(r, 2).value(),
+                    self.table.cellWidget(r, 3).value(),
+                )
+                for r, v in enumerate(self._row.volumes)
+            }
+
+            def work(session, actor):  # noqa: ANN001, ANN202
+                return archive_loans.lend(session, actor, loan_id, counts, version).id
+
+        if run_service(self, self._context, work, _problems(self.problems)) is not FAILED:
+            self.accept()
+
+
+class ExtendDialog(QDialog):
+    def __init__(self, context: AppContext, row: archive_loans.LoanRow, parent: QWidget) -> None:
+        super().__init__(parent, objectName="loanExtendDialog")
+        self.setWindowTitle(self.tr("续借 %s") % row.number)
+        self._context = context
+        self._row = row
+        self.due_on = QDateEdit(QDate(row.due_on + timedelta(days=7)), objectName="loanNewDueOn")
+        self.due_on.setCalendarPopup(True)
+        self.reason = QLineEdit(objectName="loanExtendReason")
+        self.problems = _problem_label("loanExtendProblems")
+        form = QFormLayout(self)
+        form.addRow(self.tr("新的应还日期"), self.due_on)
+        form.addRow(self.tr("续借理由"), self.reason)
+        form.addRow(self.problems)
+        form.addRow(_buttons(self, self.save))
+
+    def save(self) -> None:
+        loan_id, due, reason = self._row.id, self.due_on.date().toPython(), self.reason.text()
+        work = lambda s, a: archive_loans.extend_loan(s, a, loan_id, due, reason).id  # noqa: E731
+        if run_service(self, self._context, work, _problems(self.problems)) is not FAILED:
+            self.accept()
+
+
+class LoansTab(QWidget):
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("archiveLoans")
+        self._context = context
+        self.rows: list[archive_loans.LoanRow] = []
+        self.state = QComboBox(objectName="loanStateFilter")
+        self.state.addItem(self.tr("全部状态"), None)
+        for state in archive_loans.STATES:
+            self.state.addItem(state, state)
+        self.state.currentIndexChanged.connect(lambda _i: self.reload())
+        self.table = QTableWidget(0, len(HEADERS), objectName="loanTable")
+        self.table.setHorizontalHeaderLabels([self.tr(h) for h in HEADERS])
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        buttons = QHBoxLayout()
+        buttons.addWidget(QLabel(self.tr("状态")))
+        buttons.addWidget(self.state)
+        for text, name, slot in (
+            ("借阅申请…", "loanNew", self.new_loan), ("借出…", "loanLend", self.lend),
+            ("续借…", "loanExtend", self.extend), ("归还…", "loanReturn", self.give_back),
+        ):  # fmt: skip
+            button = QPushButton(self.tr(text), objectName=name)
+            button.setAutoDefault(False)
+            button.clicked.connect(slot)
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        print_button = QPushButton(self.tr("打印借阅登记簿…"), objectName="loanPrint")
+        print_button.clicked.connect(self.print_book)
+        buttons.addWidget(print_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 6, 4, 4)
+        layout.addLayout(buttons)
+        layout.addWidget(self.table, 1)
+        self.dialog: QDialog | None = None
+
+    def reload(self) -> None:
+        state = self.state.currentData()
+        found = run_service(
+            self, self._context, lambda s, a: archive_loans.loans(s, a, state=state)
+        )
+        if found is FAILED:
+            return
+        self.rows = list(reversed(found))
+        self.table.setRowCount(len(self.rows))
+        for r, row in enumerate(self.rows):
+            shown_state = f"{row.state} {OVERDUE_SIGN}" if row.overdue else row.state
+            values = (
+                row.number, row.requested_on, row.borrower, row.unit, row.numbers, row.use,
+                row.due_on, shown_state, row.approvals,
+            )  # fmt: skip
+            for column, value in enumerate(values):
+                cell = _item(value)
+                if row.overdue and column == 7:
+                    cell.setForeground(Qt.GlobalColor.red)
+                self.table.setItem(r, column, cell)
+        self.table.resizeColumnsToContents()
+
+    def state_of(self, number: str) -> str | None:
+        return next(
+            (
+                self.table.item(r, 7).text()
+                for r, row in enumerate(self.rows)
+                if row.number == number
+            ),
+            None,
+        )
+
+    def select(self, number: str) -> None:
+        for r, row in enumerate(self.rows):
+            if row.number == number:
+                self.table.selectRow(r)
+
+    def _selected(self) -> archive_loans.LoanRow | None:
+        row = self.table.currentRow()
+        return self.rows[row] if 0 <= row < len(self.rows) else None
+
+    def _open(self, dialog: QDialog) -> QDialog:
+        dialog.accepted.connect(self.reload)
+        self.dialog = dialog
+        dialog.open()
+        return dialog
+
+    def new_loan(self) -> QDialog:
+        return self._open(LoanDialog(self._context, self))
+
+    def lend(self) -> QDialog | None:
+        row = self._selected()
+        return self._open(VolumesDialog(self._context, row, False, self)) if row else None
+
+    def give_back(self) -> QDialog | None:
+        row = self._selected()
+        return self._open(VolumesDialog(self._context, row, True, self)) if row else None
+
+    def extend(self) -> QDialog | None:
+        row = self._selected()
+        return self._open(ExtendDialog(self._context, row, self)) if row else None
+
+    def print_book(self) -> None:
+        from datetime import date
+
+        from desktop_crm import documents
+
+        from ..pdf_preview import preview_form
+
+        year = date.today().year
+        preview_form(
+            self, self._context,
+            lambda s, a: documents.archive_loan_book(s, a, year, True),
+            lambda s, a: documents.archive_loan_book(s, a, year, False),
+            self.tr("借阅登记簿"), f"借阅登记簿{year}",
+        )  # fmt: skip
