@@ -249,6 +249,7 @@ class FormLayout:
     - ``mark_key``: when ``data[mark_key]`` is true every page carries ``mark_text``.
     - ``subject_key``: ``data[subject_key]`` is appended to the document title metadata.
     - ``number_sections``: captions are printed as 一、基本信息, 二、…
+    - ``landscape``: an A4 page turned sideways, for registers with many columns.
     """
 
     title: str
@@ -261,6 +262,7 @@ class FormLayout:
     subject_key: str | None = None
     number_sections: bool = True
     sheet_name: str | None = None
+    landscape: bool = False
 
     def captions(self) -> dict[int, str]:
         """Printed caption of each block that has one, keyed by block index."""

@@ -18,7 +18,7 @@ from reportlab.graphics.charts.legends import Legend
 from reportlab.graphics.shapes import Drawing, String
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
-from reportlab.lib.pagesizes import A4
+from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
@@ -238,7 +238,7 @@ class _Builder:
 
     @property
     def width(self) -> float:
-        return A4[0] - 2 * MARGIN
+        return page_size(self.layout)[0] - 2 * MARGIN
 
     def widths(self, widths_mm: list[float]) -> list[float]:
         return [w * mm for w in widths_mm]
@@ -422,9 +422,14 @@ class _Builder:
         return out
 
 
+def page_size(layout: FormLayout) -> tuple[float, float]:
+    """A4, turned sideways for a landscape form."""
+    return landscape(A4) if layout.landscape else A4
+
+
 def _draw_mark(canvas: Canvas, text: str, font: str) -> None:
     """内部资料: a red stamp at the top right and a faint diagonal watermark."""
-    width, height = A4
+    width, height = canvas._pagesize  # noqa: SLF001 - the page being drawn
     canvas.saveState()
     size = 10.0
     text_width = canvas.stringWidth(text, font, size)
@@ -458,7 +463,8 @@ def render_pdf(
     target: str | Path | BinaryIO,
     font_path: str | None = None,
 ) -> None:
-    """Write the form filled with ``data`` as an A4 portrait PDF to ``target``.
+    """Write the form filled with ``data`` as an A4 PDF (portrait, or landscape when the
+    layout says so) to ``target``.
 
     ``font_path`` is the font chosen in the settings, tried before the system fonts.
     Raises :class:`~desktop_crm.reports.fonts.FontNotFoundError` when no CJK font is found;
@@ -472,7 +478,7 @@ def render_pdf(
     builder = _Builder(layout, data, font)
     doc = SimpleDocTemplate(
         str(target) if isinstance(target, Path) else target,
-        pagesize=A4,
+        pagesize=page_size(layout),
         leftMargin=MARGIN,
         rightMargin=MARGIN,
         topMargin=MARGIN,

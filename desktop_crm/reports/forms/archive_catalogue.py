@@ -26,6 +26,7 @@ SECRECY_MARK_KEY = "secrecy_mark"
 
 ARCHIVE_CATALOGUE = FormLayout(
     title="案卷目录",
+    landscape=True,  # many columns: 题名 and 档号 read on one line
     sheet_name="案卷目录",
     subject_key="scope_text",
     number_line=(
@@ -48,7 +49,7 @@ ARCHIVE_CATALOGUE = FormLayout(
                 Column("secrecy", "密级", 1.0, "center"),
                 Column("pages", "页数", 0.95, "right"),
                 Column("copies", "份数", 0.95, "right"),
-                Column("location", "存放位置", 2.2),
+                Column("location", "存放位置", 3.4),
                 Column("remarks", "备注", 1.15),
             ),
             blank_rows=10,

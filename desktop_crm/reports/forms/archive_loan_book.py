@@ -23,6 +23,7 @@ from .archive_catalogue import SECRECY_MARK_KEY
 
 ARCHIVE_LOAN_BOOK = FormLayout(
     title="借阅登记簿",
+    landscape=True,  # many columns: 题名 and 档号 read on one line
     sheet_name="借阅登记簿",
     subject_key="year",
     number_line=(
