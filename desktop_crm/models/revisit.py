@@ -20,6 +20,8 @@ class RevisitPlan(Base):
     __table_args__ = (
         Index("ix_revisit_plan_state_day", "state", "planned_on"),
         Index("ix_revisit_plan_customer", "customer_id", "planned_on"),
+        # the plan list in day order, every state: a page read along it, not a sort
+        Index("ix_revisit_plan_planned_on", "planned_on", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
