@@ -30,7 +30,7 @@ from desktop_crm.models import (
     local_now,
 )
 
-from . import archive_locations, archive_settings, audit, rights
+from . import archive_locations, archive_receipts, archive_settings, audit, rights
 from .archive_numbers import NumberParts, format_number, series_name
 from .archive_settings import CONFIDENTIAL, INTERNAL, PUBLIC, SECRET, TOP_SECRET
 from .archives import IN_STORE, appraisal_due_on
@@ -333,4 +333,39 @@ def fill_demo_archives(
                                 user_id=actor.id, at=when))  # fmt: skip
         volume.location_id = target
     session.commit()
+    if archive_receipts.is_keeper(session, actor):
+        demo_receipts(session, actor, today)
     return len(ids)
+
+
+def demo_receipts(session: Session, actor: User, today: date, months: int = 3) -> int:
+    """Hand-overs for the last `months` months through archive_receipts (so its rules
+    hold): most departments on the 5th, one late (the 15th), one incomplete (an item
+    missing). Returns how many were made."""
+    departments = [d.id for d in session.scalars(select(Department).order_by(Department.id))]
+    made = 0
+    for back in range(months, 0, -1):
+        first = date(today.year, today.month, 1)
+        for _ in range(back):
+            first = (first - timedelta(days=1)).replace(day=1)
+        handed = first.replace(month=first.month % 12 + 1, year=first.year + first.month // 12)
+        for position, department_id in enumerate(departments):
+            late = back == 1 and position == 1
+            day = handed.replace(day=15 if late else 5)
+            if day > today:
+                continue
+            receipt = archive_receipts.create_receipt(
+                session, actor,
+                {"received_on": day, "month": first, "department_id": department_id,
+                 "handed_by": "部门档案员"},
+                [{"doc_number": f"{first:%Y%m}-{n}", "title": f"{first.month}月工作文件之{n}",
+                  "pages": 3 + n} for n in (1, 2)],
+            )  # fmt: skip
+            incomplete = back == 1 and position == 2
+            ticks = {item.id: not (incomplete and n == 1) for n, item in enumerate(receipt.items)}
+            notes = {
+                item.id: "未见原件" for n, item in enumerate(receipt.items) if not ticks[item.id]
+            }
+            archive_receipts.tick_items(session, actor, receipt.id, ticks, notes)
+            made += 1
+    return made

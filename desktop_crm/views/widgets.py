@@ -223,3 +223,13 @@ def refill_combo(combo: QComboBox, everything: str, items: Iterable[tuple[str, A
         combo.addItem(label, value)
     combo.setCurrentIndex(max(combo.findData(current), 0) if current is not None else 0)
     combo.blockSignals(False)
+
+
+def date_edit(parent: QWidget | None, name: str, day: date) -> QDateEdit:
+    """A date box showing 2026-11-27, with a calendar to pick from."""
+    edit = QDateEdit(parent)
+    edit.setObjectName(name)
+    edit.setDisplayFormat(DATE_FORMAT)
+    edit.setCalendarPopup(True)
+    edit.setDate(QDate(day.year, day.month, day.day))
+    return edit

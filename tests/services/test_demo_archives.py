@@ -7,7 +7,13 @@ from datetime import date
 from sqlalchemy import func, select
 
 from desktop_crm.models import ArchiveItem, ArchiveVolume
-from desktop_crm.services import archive_list, archives, demo_archives, demo_data
+from desktop_crm.services import (
+    archive_list,
+    archive_receipts,
+    archives,
+    demo_archives,
+    demo_data,
+)
 
 
 def test_demo_data_fills_an_archive_room(session, admin) -> None:  # noqa: ANN001
@@ -40,3 +46,16 @@ def test_demo_data_fills_an_archive_room(session, admin) -> None:  # noqa: ANN00
             ArchiveVolume.department_id == last.department_id)
     )  # fmt: skip
     assert archive_list.due_query(session, admin, date.today()).count(session) > 0
+
+
+def test_demo_hand_overs_mostly_on_time_one_late_one_incomplete(session, admin) -> None:  # noqa: ANN001
+    today = date(2026, 11, 27)
+    made = demo_archives.demo_receipts(session, admin, today)
+    rows = archive_receipts.receipts(session, admin)
+    assert made == len(rows) > 6
+    assert {row.month for row in rows} == {"2026-08", "2026-09", "2026-10"}
+    late = [row for row in rows if not row.on_time]
+    assert len(late) == 1 and late[0].month == "2026-10"
+    states = [row.state for row in rows]
+    assert states.count("不完整") == 1 and states.count("完整") == len(rows) - 1
+    assert next(row for row in rows if row.state == "不完整").missing

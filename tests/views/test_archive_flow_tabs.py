@@ -9,13 +9,18 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from datetime import date  # noqa: E402
 
 import pytest  # noqa: E402
+from PySide6.QtCore import Qt  # noqa: E402
+from PySide6.QtWidgets import QPushButton  # noqa: E402
 from sqlalchemy import select  # noqa: E402
 
 from desktop_crm.models import ArchiveNote  # noqa: E402
 from desktop_crm.services import approvals, archive_loans, archives, complaints, customers  # noqa: E402
 from desktop_crm.views.archives.archive_page import ArchivePage  # noqa: E402
-from tests.services.archive_office import volume_values  # noqa: E402
-from tests.views.archive_helpers import act_as, office_for, shot  # noqa: E402
+from tests.services.archive_office import (
+    person,  # noqa: E402
+    volume_values,  # noqa: E402
+)
+from tests.views.archive_helpers import act_as, office_for, shot, type_text  # noqa: E402
 
 pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints")
 
@@ -120,5 +125,122 @@ def test_destroy_refused_for_a_volume_of_an_open_complaint(qtbot, app_context, o
     assert page.appraisal.due.rowCount() == 1
     page.appraisal.decide(0, "销毁", "已过保管期限")
     page.appraisal.appraise()
-    assert f"关联的投诉 {complaint_no} 尚未结案" in page.appraisal.message.text()
+    beside = page.appraisal.problems.labels["decisions"]  # under the due list, not elsewhere
+    assert f"关联的投诉 {complaint_no} 尚未结案" in beside.text()
+    assert beside.isVisible()
+    assert page.appraisal.due.cellWidget(0, 3).currentText() == "销毁"  # the choice is kept
+    assert page.appraisal.due.item(0, 5).text() == "已过保管期限"
     shot(page, "appraisal_tab")
+
+
+def test_refusals_stand_beside_their_fields_and_the_typing_stays(
+    qtbot, app_context, office
+) -> None:  # noqa: ANN001, E501
+    page = open_page(qtbot, app_context, "receipts")
+    dialog = page.receipts.new_receipt()
+    dialog.month.setText("十月")
+    dialog.set_item(1, "YX〔2026〕7号", "客户来函", 2)
+    dialog.save()
+    assert dialog.result() != dialog.DialogCode.Accepted
+    errors = dialog.problems.labels
+    assert "所属月份" in errors["month"].text() and errors["month"].isVisible()
+    assert "移交人：必须填写" in errors["handed_by"].text() and errors["handed_by"].isVisible()
+    assert not dialog.problems.general.isVisible()
+    assert dialog.month.text() == "十月" and dialog._text(1, 1) == "客户来函"
+    shot(dialog, "receipt_refused")
+    dialog.month.setText("2026-10")
+    dialog.handed_by.setText("钱程")
+    dialog.set_item(0, "不存在的档号")
+    dialog.save()
+    assert errors["items"].text().startswith("第 1 行：没有档号为「不存在的档号」的案卷")
+    assert not errors["month"].isVisible() and not errors["handed_by"].isVisible()
+    dialog.set_item(0, "")
+    dialog.save()
+    assert dialog.result() == dialog.DialogCode.Accepted, dialog.problems.text()
+
+
+def test_loan_dialog_refusals_beside_fields(qtbot, app_context, office) -> None:  # noqa: ANN001
+    page = open_page(qtbot, app_context, "loans")
+    dialog = page.loans.new_loan()
+    dialog.kind.setCurrentText("外部人员")
+    dialog.name.setText("张三")
+    dialog.save()
+    errors = dialog.problems.labels
+    assert "借阅目的" in errors["purpose"].text()
+    assert "单位" in errors["borrower_unit"].text()
+    assert "请选择要借阅的案卷" in errors["volume_ids"].text()
+    assert "证件号码" in errors["id_number"].text()
+    assert dialog.name.text() == "张三"
+    shot(dialog, "loan_refused")
+
+
+def test_volumes_picked_by_search_with_an_input_method(qtbot, app_context, office) -> None:  # noqa: ANN001, E501
+    _id, number = file(app_context, office, title="渭南华源走访记录", pages=9)
+    file(app_context, office, title="年度工作总结")
+    page = open_page(qtbot, app_context, "receipts")
+    dialog = page.receipts.new_receipt()
+    qtbot.waitExposed(dialog)
+    type_text(qtbot, dialog.picker.line, "华源走访")  # committed by the input method
+    qtbot.waitUntil(lambda: dialog.picker.matches.isVisible())
+    assert dialog.picker.matches.count() == 1
+    assert number in dialog.picker.matches.item(0).text()
+    shot(dialog, "receipt_picker")
+    qtbot.keyClick(dialog.picker.line, Qt.Key.Key_Return)
+    assert dialog.volume_numbers() == [number]
+    assert dialog._text(0, 1) == "渭南华源走访记录" and dialog._text(0, 2) == "9"
+    assert dialog.picker.line.text() == "" and not dialog.picker.matches.isVisible()
+    dialog.handed_by.setText("钱程")
+    dialog.save()
+    assert dialog.result() == dialog.DialogCode.Accepted, dialog.problems.text()
+
+    page.tabs.setCurrentWidget(page.loans)
+    loan = page.loans.new_loan()
+    qtbot.waitExposed(loan)
+    type_text(qtbot, loan.picker.line, "走访")
+    qtbot.waitUntil(lambda: loan.picker.matches.isVisible())
+    loan.picker.matches.itemClicked.emit(loan.picker.matches.item(0))
+    assert loan.volume_numbers() == [number]
+    shot(loan, "loan_dialog")
+
+
+def test_buttons_follow_the_rights(qtbot, app_context, office) -> None:  # noqa: ANN001
+    page = open_page(qtbot, app_context, "receipts")
+    assert page.receipts.tick_button.isVisible()
+    assert not page.loans.buttons["loanLend"].isHidden()
+    act_as(app_context, office.clerk)  # 部门档案员 of 市场营销部
+    page.apply_rights()
+    assert page.receipts.new_button.isVisible()
+    assert page.receipts.tick_button.isHidden()
+    for name in ("loanLend", "loanExtend", "loanReturn"):
+        assert page.loans.buttons[name].isHidden()
+    assert page.appraisal.save_button.isHidden()
+    assert page.appraisal.carry_out_button.isHidden()
+    dialog = page.receipts.new_receipt()
+    assert [dialog.department.itemText(i) for i in range(dialog.department.count())] == [
+        "市场营销部"
+    ]
+    dialog.reject()
+    with app_context.session() as s:
+        admin = s.get(type(office.admin), office.admin.id)
+        outsider = person(s, admin, "孙立", "YXB", "客户服务专员")
+        s.commit()
+        outsider_id = outsider.id
+    app_context.user_id = outsider_id
+    page.apply_rights()
+    for index in (page.receipts_index, page.loans_index, page.appraisal_index):
+        assert not page.tabs.isTabVisible(index)
+
+
+def test_print_buttons_ask_which_year(qtbot, app_context, office, monkeypatch) -> None:  # noqa: ANN001
+    from desktop_crm.views import pdf_preview
+
+    asked: list[str] = []
+    monkeypatch.setattr(pdf_preview, "preview_form", lambda *args: asked.append(args[-1]))
+    page = open_page(qtbot, app_context, "receipts")
+    assert page.receipts.print_year.value() == date.today().year
+    page.receipts.print_year.setValue(2024)
+    qtbot.mouseClick(page.receipts.print_button, Qt.MouseButton.LeftButton)
+    page.tabs.setCurrentWidget(page.loans)
+    page.loans.print_year.setValue(2023)
+    qtbot.mouseClick(page.loans.findChild(QPushButton, "loanPrint"), Qt.MouseButton.LeftButton)
+    assert asked == ["档案签收簿2024", "借阅登记簿2023"]

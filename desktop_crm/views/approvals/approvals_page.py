@@ -40,8 +40,9 @@ from desktop_crm.views.admin.record_table import CENTER, cell, show_records
 from desktop_crm.views.context import AppContext
 from desktop_crm.views.field_errors import ERROR_STYLE
 from desktop_crm.views.service_call import FAILED, run_service
+from desktop_crm.views.widgets import date_edit
 
-from .request_dialogs import FormDialog, GrantRequestDialog, date_edit, line_edit, to_date
+from .request_dialogs import FormDialog, GrantRequestDialog, line_edit, to_date
 
 PENDING, MINE, DECIDED, PAPER, GRANTS = (
     "pendingApprovals",

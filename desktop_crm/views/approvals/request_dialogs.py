@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TypeVar
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -38,7 +38,7 @@ from desktop_crm.views.admin.record_table import RIGHT, cell, show_records
 from desktop_crm.views.context import AppContext
 from desktop_crm.views.field_errors import ERROR_STYLE, show_field_errors
 from desktop_crm.views.service_call import FAILED, _Failed, run_service
-from desktop_crm.views.widgets import DATE_FORMAT, OptionalDateEdit, StaffCombo
+from desktop_crm.views.widgets import OptionalDateEdit, StaffCombo, date_edit
 
 T = TypeVar("T")
 
@@ -48,15 +48,6 @@ GRANT_DAYS = 30  # a grant asked for runs a month unless the user says otherwise
 def to_date(edit: QDateEdit) -> date:
     value = edit.date()
     return date(value.year(), value.month(), value.day())
-
-
-def date_edit(parent: QWidget, name: str, day: date) -> QDateEdit:
-    edit = QDateEdit(parent)
-    edit.setObjectName(name)
-    edit.setDisplayFormat(DATE_FORMAT)
-    edit.setCalendarPopup(True)
-    edit.setDate(QDate(day.year, day.month, day.day))
-    return edit
 
 
 def text_edit(parent: QWidget, name: str, placeholder: str = "") -> QPlainTextEdit:

@@ -4,11 +4,11 @@ method, and the 档案销毁清册 (issue 6, Appraisal and destruction)."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QDate
+from datetime import date
+
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -22,11 +22,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_crm.services import archive_appraisal, archive_list, archive_settings, staff
+from desktop_crm.services import (
+    archive_appraisal,
+    archive_list,
+    archive_receipts,
+    archive_settings,
+    staff,
+)
+from desktop_crm.views.widgets import date_edit
 
 from ..context import AppContext
 from ..service_call import FAILED, run_service
-from .receipts_tab import _item, _problems
+from .receipts_tab import HELP_STYLE, FieldProblems, _item
 
 DUE_HEADERS = ("档号", "题名", "年度", "鉴定意见", "延长为", "理由")
 BATCH_HEADERS = ("批次号", "状态", "案卷", "审批", "监销人", "销毁日期")
@@ -45,25 +52,28 @@ class DestructionDialog(QDialog):
             for user in staff.staff_list(session):
                 for combo in self.supervisors:
                     combo.addItem(user.name, user.id)
-        self.destroyed_on = QDateEdit(QDate.currentDate(), objectName="destructionDate")
+        self.destroyed_on = date_edit(None, "destructionDate", date.today())
         self.place = QLineEdit(objectName="destructionPlace")
         self.method = QComboBox(objectName="destructionMethod")
         self.method.addItems(list(archive_appraisal.METHODS))
-        self.problems = QLabel(objectName="destructionProblems")
-        self.problems.setWordWrap(True)
+        self.problems = FieldProblems(self, "destructionDialog")
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("确定"))
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("取消"))
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
         form = QFormLayout(self)
-        form.addRow(self.tr("监销人"), self.supervisors[0])
-        form.addRow(self.tr("监销人"), self.supervisors[1])
-        form.addRow(self.tr("销毁日期"), self.destroyed_on)
-        form.addRow(self.tr("销毁地点"), self.place)
-        form.addRow(self.tr("销毁方式"), self.method)
-        form.addRow(self.problems)
+        add = self.problems.add_row
+        add(form, "supervisor1_id", self.tr("监销人"), self.supervisors[0])
+        add(form, "supervisor2_id", self.tr("监销人"), self.supervisors[1])
+        add(form, "destroyed_on", self.tr("销毁日期"), self.destroyed_on)
+        add(form, "place", self.tr("销毁地点"), self.place)
+        add(form, "method", self.tr("销毁方式"), self.method)
+        form.addRow(self.problems.general)
         form.addRow(buttons)
+        self.resize(420, self.sizeHint().height())
 
     def save(self) -> None:
         ids = [combo.currentData() for combo in self.supervisors]
@@ -80,7 +90,7 @@ class DestructionDialog(QDialog):
             )
             return True
 
-        if run_service(self, self._context, work, _problems(self.problems)) is not FAILED:
+        if run_service(self, self._context, work, self.problems.show) is not FAILED:
             self.accept()
 
 
@@ -91,7 +101,7 @@ class AppraisalTab(QWidget):
         self._context = context
         self.due_ids: list[int] = []
         self.batches: list[archive_appraisal.DestructionRegister] = []
-        self.as_of = QDateEdit(QDate.currentDate(), objectName="appraisalAsOf")
+        self.as_of = date_edit(None, "appraisalAsOf", date.today())
         self.as_of.setCalendarPopup(True)
         self.as_of.dateChanged.connect(lambda _d: self.reload())
         self.due = QTableWidget(0, len(DUE_HEADERS), objectName="appraisalDueTable")
@@ -101,19 +111,23 @@ class AppraisalTab(QWidget):
         self.batch_table.setHorizontalHeaderLabels([self.tr(h) for h in BATCH_HEADERS])
         self.batch_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.batch_table.horizontalHeader().setStretchLastSection(True)
-        self.message = QLabel(objectName="appraisalMessage")
-        self.message.setStyleSheet("color: #c0392b")
+        self.message = QLabel(objectName="appraisalMessage")  # what was done
+        self.message.setStyleSheet(HELP_STYLE)
         self.message.setWordWrap(True)
+        self.problems = FieldProblems(self, "appraisal")
+        self.save_button = self._button("保存鉴定结果", "appraisalSave", self.appraise)
+        self.request_button = self._button(
+            "申请销毁（待鉴定的案卷）", "destructionRequest", self.request
+        )
+        self.carry_out_button = self._button("执行销毁…", "destructionCarryOut", self.carry_out)
         top = QHBoxLayout()
         top.addWidget(QLabel(self.tr("截至")))
         top.addWidget(self.as_of)
-        top.addWidget(self._button("保存鉴定结果", "appraisalSave", self.appraise))
+        top.addWidget(self.save_button)
         top.addStretch(1)
         bottom = QHBoxLayout()
-        bottom.addWidget(
-            self._button("申请销毁（待鉴定的案卷）", "destructionRequest", self.request)
-        )
-        bottom.addWidget(self._button("执行销毁…", "destructionCarryOut", self.carry_out))
+        bottom.addWidget(self.request_button)
+        bottom.addWidget(self.carry_out_button)
         bottom.addStretch(1)
         bottom.addWidget(self._button("打印销毁清册…", "destructionPrint", self.print_register))
         layout = QVBoxLayout(self)
@@ -123,10 +137,25 @@ class AppraisalTab(QWidget):
             QLabel(self.tr("到期鉴定的案卷：每卷选“销毁”或“延长”（延长要选新的保管期限并写理由）"))
         )
         layout.addWidget(self.due, 2)
+        layout.addWidget(self.problems.under("decisions", self.due, "appraised_on"))
         layout.addWidget(self.message)
         layout.addLayout(bottom)
+        layout.addWidget(self.problems.under("volume_ids", self.batch_table, "reason"))
+        layout.addWidget(self.problems.general)
         layout.addWidget(self.batch_table, 1)
         self.dialog: QDialog | None = None
+        self.apply_rights()
+
+    def apply_rights(self) -> None:
+        """Appraising and destroying are the archive room's (archives edit / delete over
+        全部); the others see the lists only."""
+        with self._context.session() as session:
+            actor = self._context.actor(session)
+            appraiser = archive_receipts.is_keeper(session, actor)
+            destroyer = archive_receipts.is_keeper(session, actor, "delete")
+        self.save_button.setVisible(appraiser)
+        self.request_button.setVisible(destroyer)
+        self.carry_out_button.setVisible(destroyer)
 
     def _button(self, text: str, name: str, slot) -> QPushButton:  # noqa: ANN001
         button = QPushButton(self.tr(text), objectName=name)
@@ -205,8 +234,10 @@ class AppraisalTab(QWidget):
                 session, actor, decisions, appraised_on=day
             ).batch_no
 
-        found = run_service(self, self._context, work, _problems(self.message))
+        self.message.clear()
+        found = run_service(self, self._context, work, self.problems.show)
         if found is not FAILED:
+            self.problems.clear()
             self.message.setText(self.tr("已保存鉴定批次 %s。") % found)
             self.reload()
 
@@ -217,8 +248,10 @@ class AppraisalTab(QWidget):
                 session, actor, ids, "到期档案销毁"
             ).batch_no
 
-        found = run_service(self, self._context, work, _problems(self.message))
+        self.message.clear()
+        found = run_service(self, self._context, work, self.problems.show)
         if found is not FAILED:
+            self.problems.clear()
             self.message.setText(self.tr("已申请销毁 %s，请在审批页审批。") % found)
             self.reload()
 
@@ -228,7 +261,7 @@ class AppraisalTab(QWidget):
 
     def carry_out(self) -> QDialog | None:
         batch = self._selected()
-        if batch is None:
+        if batch is None or not self.carry_out_button.isVisibleTo(self):
             return None
         dialog = DestructionDialog(self._context, batch.id, self)
         dialog.accepted.connect(self.reload)

@@ -483,6 +483,22 @@ class ArchivePage(QWidget):
         self.tabs.setTabVisible(self.access_index, may_log)
         if may_log:
             self.access_log.apply()
+        # 签收, 借阅, 鉴定销毁: only with an archives right; their buttons follow the rights
+        if hasattr(self, "appraisal"):
+            with self._context.session() as session:
+                may_view = rights.may(session, self._context.actor(session), "archives", "view")
+            if not may_view and self.tabs.currentIndex() in (
+                self.receipts_index, self.loans_index, self.appraisal_index
+            ):  # fmt: skip
+                self.tabs.setCurrentWidget(self.ledger)  # not onto a tab it may not read
+            for index, tab in (
+                (self.receipts_index, self.receipts),
+                (self.loans_index, self.loans),
+                (self.appraisal_index, self.appraisal),
+            ):
+                self.tabs.setTabVisible(index, may_view)
+                if may_view:
+                    tab.apply_rights()
 
     def _tab_shown(self, index: int) -> None:
         """The tree and the log grow behind the user's back: read them when shown."""

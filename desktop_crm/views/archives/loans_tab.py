@@ -5,13 +5,12 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -26,11 +25,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_crm.services import archive_loans, archives, staff
+from desktop_crm.services import archive_loans, archive_receipts, archives, rights, staff
+from desktop_crm.services.errors import FieldProblem, NotFound, ValidationError
+from desktop_crm.views.widgets import date_edit
 
 from ..context import AppContext
 from ..service_call import FAILED, run_service
-from .receipts_tab import _item, _problems
+from .receipts_tab import FieldProblems, VolumePicker, _item, year_spin
 
 HEADERS = ("编号", "日期", "借阅人", "单位", "档号", "方式", "应还日期", "状态", "审批")
 OVERDUE_SIGN = "⚠ 逾期"
@@ -40,16 +41,11 @@ def _buttons(dialog: QDialog, save) -> QDialogButtonBox:  # noqa: ANN001
     box = QDialogButtonBox(
         QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
     )
+    box.button(QDialogButtonBox.StandardButton.Ok).setText(dialog.tr("确定"))
+    box.button(QDialogButtonBox.StandardButton.Cancel).setText(dialog.tr("取消"))
     box.accepted.connect(save)
     box.rejected.connect(dialog.reject)
     return box
-
-
-def _problem_label(name: str) -> QLabel:
-    label = QLabel(objectName=name)
-    label.setStyleSheet("color: #c0392b")
-    label.setWordWrap(True)
-    return label
 
 
 class LoanDialog(QDialog):
@@ -74,26 +70,31 @@ class LoanDialog(QDialog):
         self.use = QComboBox(objectName="loanUse")
         self.use.addItems(list(archive_loans.USES))
         self.use.setCurrentText(archive_loans.TAKE)
-        self.due_on = QDateEdit(QDate.currentDate().addDays(7), objectName="loanDueOn")
+        self.due_on = date_edit(None, "loanDueOn", date.today() + timedelta(days=7))
         self.due_on.setCalendarPopup(True)
         self.numbers = QLineEdit(objectName="loanNumbers")
-        self.numbers.setPlaceholderText(self.tr("档号，多个用、分隔"))
-        self.problems = _problem_label("loanProblems")
+        self.numbers.setPlaceholderText(self.tr("查找选入，或填档号，多个用、分隔"))
+        self.picker = VolumePicker(context, "loanVolume", self)
+        self.picker.sig_picked.connect(self.add_volume)
+        self.problems = FieldProblems(self, "loanDialog")
+        add = self.problems.add_row
         form = QFormLayout()
-        form.addRow(self.tr("借阅人类别"), self.kind)
-        form.addRow(self.tr("本单位职工"), self.borrower)
-        form.addRow(self.tr("姓名"), self.name)
-        form.addRow(self.tr("单位"), self.unit)
-        form.addRow(self.tr("介绍信"), self.letter)
-        form.addRow(self.tr("身份证号"), self.id_number)
-        form.addRow(self.tr("用途"), self.purpose)
-        form.addRow(self.tr("方式"), self.use)
-        form.addRow(self.tr("应还日期"), self.due_on)
-        form.addRow(self.tr("档号"), self.numbers)
+        add(form, "borrower_kind", self.tr("借阅人类别"), self.kind)
+        add(form, "borrower_id", self.tr("本单位职工"), self.borrower)
+        add(form, "borrower_name", self.tr("姓名"), self.name)
+        add(form, "borrower_unit", self.tr("单位"), self.unit)
+        add(form, "letter", self.tr("介绍信"), self.letter)
+        add(form, "id_number", self.tr("身份证号"), self.id_number)
+        add(form, "purpose", self.tr("用途"), self.purpose)
+        add(form, "use", self.tr("方式"), self.use)
+        add(form, "due_on", self.tr("应还日期"), self.due_on, "requested_on")
+        form.addRow(self.tr("查找案卷"), self.picker)
+        add(form, "volume_ids", self.tr("档号"), self.numbers)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
-        layout.addWidget(self.problems)
+        layout.addWidget(self.problems.general)
         layout.addWidget(_buttons(self, self.save))
+        self.resize(560, 560)
         self.kind.currentTextChanged.connect(self._kind_changed)
         self._kind_changed(self.kind.currentText())
         self.saved_id: int | None = None
@@ -104,6 +105,15 @@ class LoanDialog(QDialog):
         for edit in (self.name, self.unit, self.letter):
             edit.setEnabled(not inside)
         self.id_number.setEnabled(kind == archive_loans.BORROWER_KINDS[2])
+
+    def add_volume(self, _volume_id: int, number: str, _title: str, _pages: int) -> None:
+        """A picked volume's 档号 joins the list (once)."""
+        if number not in self.volume_numbers():
+            self.numbers.setText("、".join([*self.volume_numbers(), number]))
+
+    def volume_numbers(self) -> list[str]:
+        text = self.numbers.text().replace("，", "、").replace(",", "、")
+        return [n.strip() for n in text.split("、") if n.strip()]
 
     def save(self) -> None:
         kind = self.kind.currentText()
@@ -120,15 +130,20 @@ class LoanDialog(QDialog):
                 borrower_name=self.name.text().strip(), borrower_unit=self.unit.text().strip(),
                 letter=self.letter.text().strip(), id_number=self.id_number.text().strip() or None,
             )  # fmt: skip
-        numbers = [
-            n.strip() for n in self.numbers.text().replace("，", "、").split("、") if n.strip()
-        ]
+        numbers = self.volume_numbers()
 
         def work(session, actor):  # noqa: ANN001, ANN202
-            ids = [archives.get_by_number(session, actor, n).id for n in numbers]
+            ids, unknown = [], []
+            for number in numbers:
+                try:
+                    ids.append(archives.get_by_number(session, actor, number).id)
+                except NotFound as error:
+                    unknown.append(FieldProblem("volume_ids", error.message))
+            if unknown:
+                raise ValidationError(unknown)
             return archive_loans.request_loan(session, actor, values, ids).id
 
-        found = run_service(self, self._context, work, _problems(self.problems))
+        found = run_service(self, self._context, work, self.problems.show)
         if found is not FAILED:
             self.saved_id = found
             self.accept()
@@ -165,10 +180,12 @@ class VolumesDialog(QDialog):
                 self.table.setCellWidget(r, 3, condition)
                 self.table.setItem(r, 4, QTableWidgetItem(""))
         self.table.resizeColumnsToContents()
-        self.problems = _problem_label("loanVolumeProblems")
+        self.problems = FieldProblems(self, "loanVolumes")
         layout = QVBoxLayout(self)
         layout.addWidget(self.table, 1)
-        layout.addWidget(self.problems)
+        layout.addWidget(self.problems.under("volume", self.table))
+        layout.addWidget(self.problems.under("due_on", self.table))
+        layout.addWidget(self.problems.general)
         layout.addWidget(_buttons(self, self.save))
         self.resize(720, 300)
 
@@ -204,7 +221,7 @@ class VolumesDialog(QDialog):
             def work(session, actor):  # noqa: ANN001, ANN202
                 return archive_loans.lend(session, actor, loan_id, counts, version).id
 
-        if run_service(self, self._context, work, _problems(self.problems)) is not FAILED:
+        if run_service(self, self._context, work, self.problems.show) is not FAILED:
             self.accept()
 
 
@@ -214,20 +231,20 @@ class ExtendDialog(QDialog):
         self.setWindowTitle(self.tr("续借 %s") % row.number)
         self._context = context
         self._row = row
-        self.due_on = QDateEdit(QDate(row.due_on + timedelta(days=7)), objectName="loanNewDueOn")
+        self.due_on = date_edit(None, "loanNewDueOn", row.due_on + timedelta(days=7))
         self.due_on.setCalendarPopup(True)
         self.reason = QLineEdit(objectName="loanExtendReason")
-        self.problems = _problem_label("loanExtendProblems")
+        self.problems = FieldProblems(self, "loanExtend")
         form = QFormLayout(self)
-        form.addRow(self.tr("新的应还日期"), self.due_on)
-        form.addRow(self.tr("续借理由"), self.reason)
-        form.addRow(self.problems)
+        self.problems.add_row(form, "due_on", self.tr("新的应还日期"), self.due_on)
+        self.problems.add_row(form, "reason", self.tr("续借理由"), self.reason)
+        form.addRow(self.problems.general)
         form.addRow(_buttons(self, self.save))
 
     def save(self) -> None:
         loan_id, due, reason = self._row.id, self.due_on.date().toPython(), self.reason.text()
         work = lambda s, a: archive_loans.extend_loan(s, a, loan_id, due, reason).id  # noqa: E731
-        if run_service(self, self._context, work, _problems(self.problems)) is not FAILED:
+        if run_service(self, self._context, work, self.problems.show) is not FAILED:
             self.accept()
 
 
@@ -250,6 +267,7 @@ class LoansTab(QWidget):
         buttons = QHBoxLayout()
         buttons.addWidget(QLabel(self.tr("状态")))
         buttons.addWidget(self.state)
+        self.buttons: dict[str, QPushButton] = {}
         for text, name, slot in (
             ("借阅申请…", "loanNew", self.new_loan), ("借出…", "loanLend", self.lend),
             ("续借…", "loanExtend", self.extend), ("归还…", "loanReturn", self.give_back),
@@ -258,8 +276,12 @@ class LoansTab(QWidget):
             button.setAutoDefault(False)
             button.clicked.connect(slot)
             buttons.addWidget(button)
+            self.buttons[name] = button
         buttons.addStretch(1)
+        self.print_year = year_spin("loanPrintYear")
+        buttons.addWidget(self.print_year)
         print_button = QPushButton(self.tr("打印借阅登记簿…"), objectName="loanPrint")
+        print_button.setAutoDefault(False)
         print_button.clicked.connect(self.print_book)
         buttons.addWidget(print_button)
         layout = QVBoxLayout(self)
@@ -267,6 +289,21 @@ class LoansTab(QWidget):
         layout.addLayout(buttons)
         layout.addWidget(self.table, 1)
         self.dialog: QDialog | None = None
+        self.apply_rights()
+
+    def apply_rights(self) -> None:
+        """借阅申请 for whoever may register (archives·create); 借出, 续借, 归还 for the
+        archive room only."""
+        with self._context.session() as session:
+            actor = self._context.actor(session)
+            may_create = rights.may(session, actor, "archives", "create")
+            keeper = archive_receipts.is_keeper(session, actor)
+        self.buttons["loanNew"].setVisible(may_create)
+        for name in ("loanLend", "loanExtend", "loanReturn"):
+            self.buttons[name].setVisible(keeper)
+
+    def _keeper(self) -> bool:
+        return self.buttons["loanLend"].isVisibleTo(self)
 
     def reload(self) -> None:
         state = self.state.currentData()
@@ -319,28 +356,26 @@ class LoansTab(QWidget):
         return self._open(LoanDialog(self._context, self))
 
     def lend(self) -> QDialog | None:
-        row = self._selected()
+        row = self._selected() if self._keeper() else None
         return self._open(VolumesDialog(self._context, row, False, self)) if row else None
 
     def give_back(self) -> QDialog | None:
-        row = self._selected()
+        row = self._selected() if self._keeper() else None
         return self._open(VolumesDialog(self._context, row, True, self)) if row else None
 
     def extend(self) -> QDialog | None:
-        row = self._selected()
+        row = self._selected() if self._keeper() else None
         return self._open(ExtendDialog(self._context, row, self)) if row else None
 
     def print_book(self) -> None:
-        from datetime import date
-
         from desktop_crm import documents
 
         from ..pdf_preview import preview_form
 
-        year = date.today().year
+        year = self.print_year.value()
         preview_form(
             self, self._context,
             lambda s, a: documents.archive_loan_book(s, a, year, True),
             lambda s, a: documents.archive_loan_book(s, a, year, False),
-            self.tr("借阅登记簿"), f"借阅登记簿{year}",
+            self.tr("借阅登记簿 %d") % year, f"借阅登记簿{year}",
         )  # fmt: skip
