@@ -65,6 +65,7 @@ class Kind(NamedTuple):
 
 KINDS: dict[str, Kind] = {}
 ON_APPROVED: dict[str, Hook] = {}
+ON_CLOSED: dict[str, Hook] = {}
 
 
 @dataclass(frozen=True)
@@ -75,14 +76,23 @@ class StepSpec:
     department_id: int | None = None
 
 
-def register_kind(kind: str, area: str, label: str, on_approved: Hook | None = None) -> None:
+def register_kind(
+    kind: str,
+    area: str,
+    label: str,
+    on_approved: Hook | None = None,
+    on_closed: Hook | None = None,
+) -> None:
     """Declare a kind of request; `on_approved(session, approval, actor)` runs when the last
-    step is approved, inside the deciding transaction."""
+    step is approved, `on_closed` when the request is refused or withdrawn instead — both
+    inside that transaction, so what the request is about follows at once."""
     if area not in rights.AREAS:
         raise ValueError(f"unknown rights area {area!r}")
     KINDS[kind] = Kind(area, label)
     if on_approved is not None:
         ON_APPROVED[kind] = on_approved
+    if on_closed is not None:
+        ON_CLOSED[kind] = on_closed
 
 
 def _load_kind_modules() -> None:
@@ -393,6 +403,7 @@ def _withdraw(
     approval.state = WITHDRAWN
     approval.decided_at = local_now()
     _record(session, actor, approval, PENDING, WITHDRAWN, "申请人撤回")
+    _run_hook(session, actor, approval)
     session.commit()
     return approval
 
@@ -460,13 +471,20 @@ def _after_step(
     flag_modified(approval, "state")
     session.flush()
     _record(session, actor, approval, before, approval.state, _step_note(step, paper))
-    if approval.state == APPROVED and (hook := _hook(approval.kind)) is not None:
+    _run_hook(session, actor, approval)
+
+
+def _run_hook(session: Session, actor: User, approval: Approval) -> None:
+    """What the request is about follows its end: approved, or refused/withdrawn."""
+    kind_info(approval.kind)  # loads the kind modules, which register the hooks
+    if approval.state == APPROVED:
+        hook = ON_APPROVED.get(approval.kind)
+    elif approval.state in (REFUSED, WITHDRAWN):
+        hook = ON_CLOSED.get(approval.kind)
+    else:
+        hook = None
+    if hook is not None:
         hook(session, approval, actor)
-
-
-def _hook(kind: str) -> Hook | None:
-    kind_info(kind)
-    return ON_APPROVED.get(kind)
 
 
 def _step_note(step: ApprovalStep, paper: bool) -> str:

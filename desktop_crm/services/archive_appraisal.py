@@ -428,7 +428,20 @@ def _on_approved(session: Session, approval: Approval, actor: User) -> None:
     )  # fmt: skip
 
 
-approvals.register_kind(KIND, AREA, "档案销毁", _on_approved)
+def _on_closed(session: Session, approval: Approval, actor: User) -> None:
+    """Refused or withdrawn on the approvals page: the batch says so at once."""
+    destruction_id = approvals.detail_of(approval).get("destruction_id")
+    destruction = session.get(ArchiveDestruction, int(destruction_id)) if destruction_id else None
+    if destruction is None or destruction.state != REQUESTED:
+        return
+    destruction.state = destruction_state(destruction)
+    audit.record(
+        session, actor, audit.EDIT, "archive_destruction", destruction.id, destruction.batch_no,
+        field="状态", old=REQUESTED, new=destruction.state, detail="审批结束",
+    )  # fmt: skip
+
+
+approvals.register_kind(KIND, AREA, "档案销毁", _on_approved, _on_closed)
 
 
 def _get_destruction(session: Session, actor: User, destruction_id: int) -> ArchiveDestruction:

@@ -598,7 +598,20 @@ def _on_approved(session: Session, approval: Approval, actor: User) -> None:
     )  # fmt: skip
 
 
-approvals.register_kind(KIND, AREA, "档案借阅", _on_approved)
+def _on_closed(session: Session, approval: Approval, actor: User) -> None:
+    """Refused or withdrawn on the approvals page: the loan says so at once."""
+    loan_id = approvals.detail_of(approval).get("loan_id")
+    loan = session.get(ArchiveLoan, int(loan_id)) if loan_id else None
+    if loan is None or loan.state != REQUESTED:
+        return
+    _sync(loan)
+    audit.record(
+        session, actor, audit.EDIT, OBJECT_TYPE, loan.id, _label(loan),
+        field="状态", old=REQUESTED, new=loan.state, detail="审批结束",
+    )  # fmt: skip
+
+
+approvals.register_kind(KIND, AREA, "档案借阅", _on_approved, _on_closed)
 
 
 def _label(loan: ArchiveLoan) -> str:
@@ -655,6 +668,7 @@ def withdraw_loan(session: Session, actor: User, loan_id: int) -> ArchiveLoan:
         raise PermissionDenied("只有登记人或档案管理员可以撤回借阅申请。")
     if state == REQUESTED and loan.approval_id is not None:
         approvals.withdraw(session, actor, loan.approval_id)
+        return loan  # the request's end moved the loan (the on_closed hook)
 
     def work() -> ArchiveLoan:
         loan.state = WITHDRAWN

@@ -217,6 +217,7 @@ def test_refused_destruction_leaves_volumes_for_a_new_decision(session, office) 
         session, office.head, approvals.open_step(destruction.approval).id, False, "仍需保存"
     )
     session.refresh(destruction)
+    assert destruction.state == "已拒绝"  # stored at once, not only as the rows show it
     assert (
         archive_appraisal.destruction_by_batch(session, office.keeper, destruction.batch_no).state
         == "已拒绝"

@@ -485,3 +485,31 @@ def test_overdue_loans_and_late_filing_are_on_the_keepers_today_list(session, ro
     # a 质检员 borrows but keeps no archive: neither line is theirs
     theirs = today_service.today_items(session, room.inspector, later)
     assert theirs.section(today_service.FILING_LATE) is None
+
+
+def test_a_refusal_on_the_approvals_page_ends_the_loan_at_once(session, room) -> None:  # noqa: ANN001
+    from desktop_crm.models import ArchiveLoan, AuditEntry
+
+    office = room.office
+    volume = file(session, office.keeper, office)
+    loan = archive_loans.request_loan(
+        session, office.keeper, staff_request(room, room.inspector), [volume.id]
+    )
+    step = approvals.open_step(loan.approval)
+    approvals.decide(session, room.zjb_head, step.id, False, "不属于本次审计范围")
+    stored = session.scalar(select(ArchiveLoan.state).where(ArchiveLoan.id == loan.id))
+    assert stored == "已拒绝"  # in the table itself, not only as the rows show it
+    # a withdrawal is recorded once
+    other = archive_loans.request_loan(
+        session, office.keeper, staff_request(room, room.inspector), [volume.id]
+    )
+    archive_loans.withdraw_loan(session, office.keeper, other.id)
+    rows = session.scalars(
+        select(AuditEntry).where(
+            AuditEntry.object_type == "archive_loan",
+            AuditEntry.object_id == str(other.id),
+            AuditEntry.field == "状态",
+        )
+    ).all()
+    withdrawn = [(r.old_value, r.new_value) for r in rows if r.new_value == "已撤回"]
+    assert withdrawn == [("申请中", "已撤回")]
