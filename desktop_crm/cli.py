@@ -10,7 +10,7 @@ import argparse
 import logging
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from sqlalchemy.exc import OperationalError
@@ -250,23 +250,51 @@ def _import_customers(session, actor, args) -> int:  # noqa: ANN001
     with open_table(args.file) as source:
         mapping, unknown = customer_import.match_headers(source.headers)
         preview = customer_import.check_rows(session, actor, source, mapping)
-    for header in unknown:
+    _tell_unknown(unknown)
+    return _finish_import(
+        args,
+        _rows_checked(preview),
+        customer_import.problem_lines(preview.all_problems),
+        len(preview.bad_rows),
+        lambda: customer_import.write_rows(
+            session, actor, preview, skip_invalid=True, source_name=args.file.name
+        ),
+        lambda written: f"已导入 {written} 个客户。",
+    )
+
+
+def _rows_checked(preview) -> str:  # noqa: ANN001
+    """共 N 行，正确 V 行，有问题 B 行。 — a check's outcome, for a dry run."""
+    return (
+        f"共 {preview.total_rows} 行，正确 {len(preview.valid)} 行，"
+        f"有问题 {len(preview.bad_rows)} 行。"
+    )
+
+
+def _tell_unknown(headers: Iterable[str]) -> None:
+    for header in headers:
         print(f"提示：不认识的列「{header}」，已忽略。", file=sys.stderr)
-    problems = customer_import.problem_lines(preview.all_problems)
-    valid = len(preview.valid)
+
+
+def _finish_import(
+    args,  # noqa: ANN001
+    checked: str,
+    problems: list[str],
+    bad_rows: int,
+    write: Callable[[], int],
+    done: Callable[[int], str],
+) -> int:
+    """The end every import verb shares: --dry-run only reports; a refused row stops the
+    whole import unless --skip-invalid; then the rows are written and the skipped told."""
     if args.dry_run:
-        print(
-            f"检查完毕：共 {preview.total_rows} 行，正确 {valid} 行，有问题 {len(preview.bad_rows)} 行。未写入。"
-        )
+        print(f"检查完毕：{checked}未写入。")
         return refuse(*problems) if problems else EXIT_OK
     if problems and not args.skip_invalid:
-        return refuse(*problems, f"有 {len(preview.bad_rows)} 行有问题，没有导入任何数据。")
-    written = customer_import.write_rows(
-        session, actor, preview, skip_invalid=True, source_name=args.file.name
-    )
+        return refuse(*problems, f"有 {bad_rows} 行有问题，没有导入任何数据。")
+    written = write()
     for line in problems:
         print(f"已跳过 {line}", file=sys.stderr)
-    print(f"已导入 {written} 个客户。")
+    print(done(written))
     return EXIT_OK
 
 
@@ -483,25 +511,21 @@ def _import_survey_answers(session, actor, args) -> int:  # noqa: ANN001
     survey = surveys.find_by_number(session, actor, args.number)
     with open_table(args.file) as source:
         preview = survey_answers_io.check_answers(session, actor, survey.id, source)
-    for header in preview.unknown_headers:
-        print(f"提示：不认识的列「{header}」，已忽略。", file=sys.stderr)
-    problems = preview.lines()
+    _tell_unknown(preview.unknown_headers)
     summary = (
         f"共 {preview.total_rows} 行：新问卷 {preview.new_rows} 份，更正 {preview.changed_rows} 份，"
         f"未变 {preview.unchanged} 份，有问题 {len(preview.bad_rows)} 行。"
     )
-    if args.dry_run:
-        print(f"检查完毕：{summary}未写入。")
-        return refuse(*problems) if problems else EXIT_OK
-    if problems and not args.skip_invalid:
-        return refuse(*problems, f"有 {len(preview.bad_rows)} 行有问题，没有导入任何数据。")
-    written = survey_answers_io.write_answers(
-        session, actor, survey.id, preview, skip_invalid=True, source_name=args.file.name
+    return _finish_import(
+        args,
+        summary,
+        preview.lines(),
+        len(preview.bad_rows),
+        lambda: survey_answers_io.write_answers(
+            session, actor, survey.id, preview, skip_invalid=True, source_name=args.file.name
+        ),
+        lambda written: f"已导入 {written} 份问卷（调查 {survey.number}）。",
     )
-    for line in problems:
-        print(f"已跳过 {line}", file=sys.stderr)
-    print(f"已导入 {written} 份问卷（调查 {survey.number}）。")
-    return EXIT_OK
 
 
 def _export_survey_answers(session, actor, args) -> int:  # noqa: ANN001
@@ -774,24 +798,16 @@ def _import_archives(session, actor, args) -> int:  # noqa: ANN001
 
     with open_table(args.file) as source:
         preview = archive_import.check_rows(session, actor, source)
-    for header in preview.unknown_headers:
-        print(f"提示：不认识的列「{header}」，已忽略。", file=sys.stderr)
+    _tell_unknown(preview.unknown_headers)
     for line in preview.note_lines():
         print(f"提示：{line}", file=sys.stderr)
-    problems = preview.problem_lines()
-    valid = len(preview.valid)
-    if args.dry_run:
-        print(
-            f"检查完毕：共 {preview.total_rows} 行，正确 {valid} 行，"
-            f"有问题 {len(preview.bad_rows)} 行。未写入。"
-        )
-        return refuse(*problems) if problems else EXIT_OK
-    if problems and not args.skip_invalid:
-        return refuse(*problems, f"有 {len(preview.bad_rows)} 行有问题，没有导入任何数据。")
-    written = archive_import.write_rows(
-        session, actor, preview, skip_invalid=True, source_name=args.file.name
+    return _finish_import(
+        args,
+        _rows_checked(preview),
+        preview.problem_lines(),
+        len(preview.bad_rows),
+        lambda: archive_import.write_rows(
+            session, actor, preview, skip_invalid=True, source_name=args.file.name
+        ),
+        lambda written: f"已导入 {written} 个案卷。",
     )
-    for line in problems:
-        print(f"已跳过 {line}", file=sys.stderr)
-    print(f"已导入 {written} 个案卷。")
-    return EXIT_OK
