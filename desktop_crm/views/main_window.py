@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QListWidget,
+    QListWidgetItem,
     QMainWindow,
     QMessageBox,
     QStackedWidget,
@@ -84,7 +85,6 @@ class MainWindow(QMainWindow):
         self._add_area(self.tr("档案"), self.archives, "archives")
         self._add_area(self.tr("审批"), self.approvals, None)
         self._add_area(self.tr("审计日志"), self.audit, "audit")
-        self.audit_item = self.navigation.item(self.navigation.count() - 1)
         self.navigation.setFixedWidth(
             self.navigation.fontMetrics().horizontalAdvance("客户档案管理") + 32
         )
@@ -110,6 +110,16 @@ class MainWindow(QMainWindow):
             self.audit.apply()
         elif page in (self.approvals, self.today):
             page.refresh()
+
+    @property
+    def audit_item(self) -> QListWidgetItem:
+        """The navigation entry of the audit log, fetched afresh each time.
+
+        Holding a Python wrapper of an item Qt created outlives the item: once Qt
+        deletes it, a new object at the same address comes back as that stale
+        wrapper (seen as a QHeaderView answering as a QListWidgetItem).
+        """
+        return self.navigation.item(self.navigation.count() - 1)
 
     def _add_area(self, title: str, page: QWidget, area: str | None) -> None:
         self.navigation.addItem(title)
