@@ -115,6 +115,11 @@ class ArchiveVolume(Base):
     customer_id: Mapped[int | None] = mapped_column(ForeignKey("customer.id"), index=True)
     complaint_id: Mapped[int | None] = mapped_column(ForeignKey("complaint.id"), index=True)
     state: Mapped[str] = mapped_column(String(6), default="在库")
+    box_no: Mapped[int | None] = mapped_column(Integer)  # 盒号 of the box it stands in
+    # Search text kept by services/archive_search.py (migration 0013): one token per Hanzi
+    # of the 题名 and of every document's 题名; the 档号 and the documents' 文号, lowered.
+    search_hanzi: Mapped[str] = mapped_column(Text, default="")
+    search_keys: Mapped[str] = mapped_column(Text, default="")
     destroyed_batch: Mapped[str | None] = mapped_column(String(30))  # 销毁批次号
     number_printed_at: Mapped[datetime | None] = mapped_column(DateTime)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"), index=True)

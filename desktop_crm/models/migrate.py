@@ -26,11 +26,11 @@ def include_in_autogenerate(
     obj: object, name: str | None, type_: str, reflected: bool, compare_to: object
 ) -> bool:
     """Leave the search index objects made by hand in 0001 (FTS5 tables on SQLite, trigram
-    indexes on PostgreSQL) out of autogenerate and schema comparisons."""
+    indexes on PostgreSQL; the archive's from 0013) out of autogenerate and schema comparisons."""
     if name is None:
         return True
     return not (
-        (type_ == "table" and name.startswith("customer_fts"))
+        (type_ == "table" and name.startswith(("customer_fts", "archive_fts")))
         or (type_ == "index" and name.endswith("_trgm"))
     )
 

@@ -43,7 +43,7 @@ from desktop_crm.models import (
     local_now,
 )
 
-from . import archive_scope, archive_settings, audit, rights
+from . import archive_scope, archive_search, archive_settings, audit, rights
 from .archive_numbers import (
     NumberParts,
     format_number,
@@ -621,7 +621,8 @@ def insert_checked(
     for start in range(0, len(items), CHUNK):
         chunk = [
             {**item.values, "created_by_id": actor.id, "created_at": now, "updated_at": now,
-             "version": 1}
+             "version": 1,
+             **archive_search.search_columns(item.values["number"], item.values["title"])}
             for item in items[start : start + CHUNK]
         ]  # fmt: skip
         connection.execute(insert(ArchiveVolume.__table__), chunk)

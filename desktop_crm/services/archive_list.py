@@ -28,7 +28,7 @@ from desktop_crm.models import (
     User,
 )
 
-from . import archive_scope, rights
+from . import archive_scope, archive_search, rights
 from .archives import DESTROYED, TRANSFERRED
 from .customer_list import search_plan
 from .errors import PermissionDenied
@@ -178,11 +178,12 @@ _NUMBERISH = re.compile(r"^[0-9A-Za-z·\-.]+$")
 
 
 def search_condition(session: Session, search: str) -> ColumnElement[bool] | None:
-    """档号 (its start, or any part of it), 题名 (every Chinese run of it), 文号 of a
-    document (its start), or the linked customer (name, 简称, pinyin, phone: the customer
-    search). Each part is a set of volume ids found through its own index (or one scan of
-    the titles), joined with UNION: an OR over the volume row would read every volume and
-    probe each part for it (0.4–1.4 s at 200,000 volumes)."""
+    """档号 (its start, or any part of three or more characters), 题名 of the volume or of
+    any of its documents (every Chinese run of it), 文号 of a document (its start, or any
+    part), or the linked customer (name, 简称, pinyin, phone: the customer search). Each
+    part is a set of volume ids found through its own index (archive_search: FTS5 on
+    SQLite, trigrams on PostgreSQL), joined with UNION: an OR over the volume row would
+    read every volume and probe each part for it."""
     text = normalise_text(search).replace(" ", "")
     if not text:
         return None
@@ -194,16 +195,10 @@ def search_condition(session: Session, search: str) -> ColumnElement[bool] | Non
             select(Volume.c.id).where(Volume.c.number >= upper, Volume.c.number < upper + "\uffff")
         )
         if len(text) >= 3:
-            parts.append(
-                select(Volume.c.id).where(Volume.c.number.contains(upper, autoescape=True))
-            )
+            parts.append(archive_search.fts_match_ids(session, [], [text.lower()]))
     chinese, latin = split_query(search)
     if chinese and not latin:
-        parts.append(
-            select(Volume.c.id).where(
-                *(Volume.c.title.contains(run, autoescape=True) for run in chinese)
-            )
-        )
+        parts.append(archive_search.fts_match_ids(session, chinese, []))
     # 文号 such as 陕水发〔2026〕12号 or HT-2026-015: from its start, through the index
     parts.append(
         select(ArchiveItem.volume_id).where(

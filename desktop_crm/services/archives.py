@@ -31,7 +31,7 @@ from desktop_crm.models import (
     local_now,
 )
 
-from . import archive_settings, audit, rights
+from . import archive_search, archive_settings, audit, rights  # noqa: F401 - its listener
 from .archive_numbers import NumberParts, take_number
 from .archive_scope import VIEW, get_volume, log_access, volume_label
 from .archive_settings import (

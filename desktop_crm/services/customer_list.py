@@ -86,7 +86,8 @@ class SearchPlan:
     id_filter: Select[Any] | None
 
 
-def _fts_ids(table: str, match: str) -> Select[Any]:
+def fts_ids(table: str, match: str) -> Select[Any]:
+    """The rowids an FTS5 table finds for a MATCH query (SQLite only)."""
     condition = text(f"{table} MATCH :match").bindparams(bindparam("match", match, unique=True))
     return select(text("rowid")).select_from(text(table)).where(condition)
 
@@ -127,7 +128,7 @@ def search_plan(session: Session, search: str) -> SearchPlan:
     if long_words:
         parts.append(("customer_fts_keys", " AND ".join('"' + w + '"' for w in long_words)))
     for table, match in parts:
-        ids = _fts_ids(table, match)
+        ids = fts_ids(table, match)
         id_filter = ids if id_filter is None else id_filter.intersect(ids)
     return SearchPlan(tuple(conditions), id_filter)
 

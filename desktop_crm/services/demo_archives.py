@@ -30,7 +30,7 @@ from desktop_crm.models import (
     local_now,
 )
 
-from . import archive_locations, archive_receipts, archive_settings, audit, rights
+from . import archive_locations, archive_receipts, archive_search, archive_settings, audit, rights
 from .archive_numbers import NumberParts, format_number, series_name
 from .archive_settings import CONFIDENTIAL, INTERNAL, PUBLIC, SECRET, TOP_SECRET
 from .archives import IN_STORE, appraisal_due_on
@@ -127,6 +127,7 @@ def insert_volumes(
                 "version": 1,
             }
         )
+        rows[-1] |= archive_search.search_columns(rows[-1]["number"], spec.title, spec.items)
     connection = session.connection()
     ids: list[int] = []
     for start in range(0, len(rows), CHUNK):

@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from desktop_crm.services import archive_list, archive_locations, customers
+from desktop_crm.services import archive_items, archive_list, archive_locations, archives, customers
 from desktop_crm.services.archive_list import archive_query, due_query
 from tests.services.archive_office import file, make_office
 
@@ -110,6 +110,11 @@ def test_due_for_appraisal_counts_from_the_first_of_january_after_the_year(
         ("华源", ["华源商砼客户档案"]),  # 题名 and the linked customer
         ("渭南", ["华源商砼客户档案"]),  # the customer's name only
         ("wnhy", ["华源商砼客户档案"]),  # the customer's pinyin initials
+        ("购销", ["销售合同汇编"]),  # 题名 of a document inside the volume
+        ("任免通知", ["人事任免文件"]),
+        ("合同", ["销售合同汇编"]),  # two characters, through the index
+        ("2020-015", ["销售合同汇编"]),  # any part of a 文号
+        ("营销 总结", ["2015年营销工作总结", "2016年营销工作总结"]),
     ],
 )
 def test_search(session, office, ledger, search, expected) -> None:  # noqa: ANN001
@@ -135,3 +140,28 @@ def test_sorting_by_other_columns(session, office, ledger) -> None:  # noqa: ANN
     by_location = archive_query(session, office.keeper, sort_key="location")
     assert len(by_location.page(session, 0, 100)) == 7
     assert archive_list.ARCHIVE_LIST.column("number").title == "档号"
+
+
+def test_search_follows_every_change_of_titles_and_documents(session, office, ledger) -> None:  # noqa: ANN001
+    keeper = office.keeper
+
+    def found(text: str) -> list[str]:
+        return titles(session, archive_query(session, keeper, text))
+
+    volume_id = archive_query(session, keeper, "销售合同汇编").page(session, 0, 1)[0][0]
+    item = archive_items.add_item(
+        session, keeper, volume_id, {"title": "设备采购补充协议", "doc_number": "BC-77"}
+    )
+    assert found("补充协议") == ["销售合同汇编"]
+    assert found("bc-77") == ["销售合同汇编"]
+    archive_items.update_item(session, keeper, item.id, {"title": "运输协议"})
+    assert found("补充协议") == []
+    assert found("运输") == ["销售合同汇编"]
+    archive_items.delete_item(session, keeper, item.id)
+    assert found("运输") == []
+    volume = archives.get_volume(session, keeper, volume_id)
+    archives.update_volume(
+        session, keeper, volume_id, {"title": "购销合同汇编（改）"}, volume.version
+    )
+    assert found("汇编（改）") == ["购销合同汇编（改）"]
+    assert found("销售合同") == []
