@@ -33,7 +33,7 @@ from .archives import DESTROYED, TRANSFERRED
 from .customer_list import search_plan
 from .errors import PermissionDenied
 from .listing import IdsFirstQuery, ListColumn, ListQuery, ListSpec
-from .text_keys import normalise_text, split_query
+from .text_keys import is_cjk, normalise_text
 
 VolumeDepartment = aliased(Department, name="volume_department")
 VolumeCustomer = aliased(Customer, name="volume_customer")
@@ -196,9 +196,9 @@ def search_condition(session: Session, search: str) -> ColumnElement[bool] | Non
         )
         if len(text) >= 3:
             parts.append(archive_search.fts_match_ids(session, [], [text.lower()]))
-    chinese, latin = split_query(search)
-    if chinese and not latin:
-        parts.append(archive_search.fts_match_ids(session, chinese, []))
+    words = normalise_text(search).split(" ")
+    if any(is_cjk(char) for char in text):
+        parts.append(archive_search.fts_match_ids(session, words, []))
     # 文号 such as 陕水发〔2026〕12号 or HT-2026-015: from its start, through the index
     parts.append(
         select(ArchiveItem.volume_id).where(

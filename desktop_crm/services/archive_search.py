@@ -73,25 +73,26 @@ def _refresh_before_flush(session: Session, _context: object, _instances: object
         refresh(volume)
 
 
-def fts_match_ids(session: Session, chinese: list[str], words: list[str]) -> Select[Any] | None:
-    """Volume ids whose search text holds every Chinese run (as a phrase) and every key of
-    three or more characters (a 档号 or 文号 part, lowered, as a substring), through the
+def fts_match_ids(session: Session, phrases: list[str], keys: list[str]) -> Select[Any] | None:
+    """Volume ids whose search text holds every phrase (what the user typed between spaces:
+    "2015年营销" must appear as written, in a 题名 of the volume or of a document) and every
+    key of three or more characters (a 档号 or 文号 part, as a substring), through the
     index; None when there is nothing to look up that way."""
-    if not chinese and not words:
+    tokenised = [t for t in (hanzi_terms([p]) for p in phrases) if t]
+    if not tokenised and not keys:
         return None
     if session.get_bind().dialect.name != "sqlite":
         query = select(ArchiveVolume.id)
-        for run in chinese:
-            query = query.where(ArchiveVolume.search_hanzi.contains(" ".join(run)))
-        for word in words:
-            query = query.where(ArchiveVolume.search_keys.contains(word, autoescape=True))
+        for tokens in tokenised:
+            query = query.where(ArchiveVolume.search_hanzi.contains(tokens, autoescape=True))
+        for key in keys:
+            query = query.where(ArchiveVolume.search_keys.contains(key, autoescape=True))
         return query
     parts: list[Select[Any]] = []
-    if chinese:
-        phrases = " AND ".join('"' + " ".join(run) + '"' for run in chinese)
-        parts.append(fts_ids("archive_fts_hanzi", phrases))
-    if words:
-        quoted = " AND ".join('"' + w.replace('"', '""') + '"' for w in words)
+    if tokenised:
+        parts.append(fts_ids("archive_fts_hanzi", " AND ".join('"' + t + '"' for t in tokenised)))
+    if keys:
+        quoted = " AND ".join('"' + k.replace('"', '""') + '"' for k in keys)
         parts.append(fts_ids("archive_fts_keys", quoted))
     query = parts[0]
     for part in parts[1:]:

@@ -104,7 +104,9 @@ def test_due_for_appraisal_counts_from_the_first_of_january_after_the_year(
         ("Z001-HT", ["销售合同汇编"]),
         ("ZJB", ["2015年质检记录"]),  # any part of the 档号
         ("工作总结", ["2015年营销工作总结", "2016年营销工作总结"]),
-        ("2015 总结", []),
+        ("2015 总结", ["2015年营销工作总结"]),  # every word, each where it stands
+        ("2015年营销", ["2015年营销工作总结"]),
+        ("2016 质检", []),
         ("HT-2020", ["销售合同汇编"]),  # 文号 of a document
         ("综发〔2026〕", ["人事任免文件"]),
         ("华源", ["华源商砼客户档案"]),  # 题名 and the linked customer
