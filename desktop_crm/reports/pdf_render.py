@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, BinaryIO
 from xml.sax.saxutils import escape
@@ -26,6 +26,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     Flowable,
     KeepTogether,
+    PageBreak,
     Paragraph,
     SimpleDocTemplate,
     Spacer,
@@ -116,35 +117,53 @@ class _MinHeight(Flowable):
 
 
 class _PagedCanvas(Canvas):
-    """Holds pages back until the end so each footer can say 第 N 页 共 M 页."""
+    """Holds pages back until the end so each footer can say 第 N 页 共 M 页 — counted
+    within each part when several forms share one file (see `_PartStart`)."""
 
-    def __init__(self, *args: Any, font: str, footer_left: str, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, font: str, footer_left: str | list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._font, self._footer_left = font, footer_left
+        self._font = font
+        self._footers = [footer_left] if isinstance(footer_left, str) else footer_left
         self._pages: list[dict[str, Any]] = []
+        self.part_starts: list[int] = []  # index of the first page of each later part
 
     def showPage(self) -> None:  # noqa: N802 - reportlab API
         self._pages.append(dict(self.__dict__))
         self._startPage()
 
     def save(self) -> None:
-        total = len(self._pages)
-        for number, state in enumerate(self._pages, start=1):
-            self.__dict__.update(state)
-            self._draw_footer(number, total)
-            super().showPage()
+        bounds = [0, *self.part_starts, len(self._pages)]
+        for part, (first, end) in enumerate(zip(bounds, bounds[1:], strict=False)):
+            footer = self._footers[min(part, len(self._footers) - 1)]
+            for index in range(first, end):
+                self.__dict__.update(self._pages[index])
+                self._draw_footer(index - first + 1, end - first, footer)
+                super().showPage()
         super().save()
 
-    def _draw_footer(self, number: int, total: int) -> None:
+    def _draw_footer(self, number: int, total: int, footer_left: str) -> None:
         width, _height = self._pagesize
         y = 9 * mm
         self.saveState()
         self.setFont(self._font, 8)
         self.setFillColor(colors.HexColor("#444444"))
-        if self._footer_left:
-            self.drawString(MARGIN, y, self._footer_left)
+        if footer_left:
+            self.drawString(MARGIN, y, footer_left)
         self.drawRightString(width - MARGIN, y, f"第 {number} 页 共 {total} 页")
         self.restoreState()
+
+
+class _PartStart(Flowable):
+    """Marks where the next part begins, so its pages are numbered from 1 (takes no room).
+    Placed just before the page break, so the page callbacks of the next part's first page
+    already know it."""
+
+    def wrap(self, _width: float, _height: float) -> tuple[float, float]:
+        return 0, 0
+
+    def draw(self) -> None:
+        canvas = self.canv
+        canvas.part_starts.append(len(canvas._pages) + 1)  # noqa: SLF001 - our own canvas
 
 
 class _Builder:
@@ -470,38 +489,59 @@ def render_pdf(
     Raises :class:`~desktop_crm.reports.fonts.FontNotFoundError` when no CJK font is found;
     characters the font lacks are logged as a warning (use :func:`form_missing_glyphs`).
     """
+    render_pdf_parts([(layout, data)], target, font_path)
+
+
+def render_pdf_parts(
+    parts: Sequence[tuple[FormLayout, Mapping[str, Any]]],
+    target: str | Path | BinaryIO,
+    font_path: str | None = None,
+) -> None:
+    """Several filled forms in one PDF, each starting on a new page with its pages numbered
+    on their own (卷内文件目录 + 卷内备考表; one 案卷目录 per 保管期限). The first form sets
+    the paper's orientation and the document's title; see `render_pdf` for the rest."""
     font = register_cjk_font(font_path)
-    missing = missing_glyphs("".join(iter_texts(layout, data)), font)
+    texts = "".join("".join(iter_texts(layout, data)) for layout, data in parts)
+    missing = missing_glyphs(texts, font)
     if missing:
         log.warning("字体缺少这些字符，打印时会显示为空白：%s", "".join(sorted(missing)))
 
-    builder = _Builder(layout, data, font)
+    first_layout, first_data = parts[0]
     doc = SimpleDocTemplate(
         str(target) if isinstance(target, Path) else target,
-        pagesize=page_size(layout),
+        pagesize=page_size(first_layout),
         leftMargin=MARGIN,
         rightMargin=MARGIN,
         topMargin=MARGIN,
         bottomMargin=MARGIN,
-        title=layout.document_title(data),
+        title=first_layout.document_title(first_data),
         initialFontName=font,
-        subject=layout.title,
+        subject=first_layout.title,
         creator=CREATOR,
         author="",
     )
-    marked = layout.marked(data)
+    marks = [first_layout.mark_text if first_layout.marked(first_data) else ""]
+    story: list[Flowable] = []
+    for index, (layout, data) in enumerate(parts):
+        if index:
+            story += [_PartStart(), PageBreak()]
+            marks.append(layout.mark_text if layout.marked(data) else "")
+        story += _Builder(layout, data, font).story()
 
     def on_page(canvas: Canvas, _doc: SimpleDocTemplate) -> None:
-        if marked:
-            _draw_mark(canvas, layout.mark_text, font)
+        page = len(canvas._pages)  # noqa: SLF001 - the page being drawn, counted from 0
+        part = sum(1 for start in canvas.part_starts if start <= page)
+        mark = marks[min(part, len(marks) - 1)]
+        if mark:
+            _draw_mark(canvas, mark, font)
 
-    footer_left = "　".join(labelled(layout.footer_fields, data))
+    footers = ["　".join(labelled(layout.footer_fields, data)) for layout, data in parts]
     doc.build(
-        builder.story(),
+        story,
         onFirstPage=on_page,
         onLaterPages=on_page,
-        canvasmaker=functools.partial(_PagedCanvas, font=font, footer_left=footer_left),
+        canvasmaker=functools.partial(_PagedCanvas, font=font, footer_left=footers),
     )
 
 
-__all__ = ["form_missing_glyphs", "render_pdf"]
+__all__ = ["form_missing_glyphs", "render_pdf", "render_pdf_parts"]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from copy import copy
 from decimal import Decimal
 from itertools import accumulate
@@ -321,8 +321,8 @@ def _set_value(cell: Cell, value: Any) -> None:
         cell.number_format = "0." + "0" * places if places else "0"
 
 
-def _sheet_title(layout: FormLayout) -> str:
-    name = layout.sheet_name or layout.title
+def _sheet_title(layout: FormLayout, name: str | None = None) -> str:
+    name = name or layout.sheet_name or layout.title
     for ch in "[]:*?/\\":
         name = name.replace(ch, " ")
     return name[:31] or "Sheet1"
@@ -331,7 +331,7 @@ def _sheet_title(layout: FormLayout) -> str:
 def _page_setup(
     ws: Worksheet, layout: FormLayout, data: Mapping[str, Any], title_rows: int
 ) -> None:
-    ws.page_setup.orientation = "portrait"
+    ws.page_setup.orientation = "landscape" if layout.landscape else "portrait"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
@@ -350,13 +350,36 @@ def _page_setup(
 
 def render_xlsx(layout: FormLayout, data: Mapping[str, Any], target: str | Path | BinaryIO) -> None:
     """Write the form filled with ``data`` as one A4 worksheet to ``target`` (.xlsx)."""
-    wb = Workbook()
-    ws = wb.active
-    ws.title = _sheet_title(layout)
-    wb.properties.title = layout.document_title(data)
-    wb.properties.subject = layout.title
-    wb.properties.creator = "客户服务管理系统"
+    render_xlsx_parts([(layout, data)], target)
 
+
+def render_xlsx_parts(
+    parts: Sequence[tuple[FormLayout, Mapping[str, Any]]],
+    target: str | Path | BinaryIO,
+    sheet_names: Sequence[str] | None = None,
+) -> None:
+    """Several filled forms in one workbook, one worksheet each (named by `sheet_names`,
+    else by each form; a repeated name gets a number). The first form names the file."""
+    wb = Workbook()
+    first_layout, first_data = parts[0]
+    wb.properties.title = first_layout.document_title(first_data)
+    wb.properties.subject = first_layout.title
+    wb.properties.creator = "客户服务管理系统"
+    taken: set[str] = set()
+    for index, (layout, data) in enumerate(parts):
+        ws = wb.active if index == 0 else wb.create_sheet()
+        name = _sheet_title(layout, sheet_names[index] if sheet_names else None)
+        unique, n = name, 1
+        while unique in taken:
+            n += 1
+            unique = f"{name[: 31 - len(str(n)) - 1]}_{n}"
+        taken.add(unique)
+        ws.title = unique
+        _fill_sheet(ws, layout, data)
+    wb.save(str(target) if isinstance(target, Path) else target)
+
+
+def _fill_sheet(ws: Worksheet, layout: FormLayout, data: Mapping[str, Any]) -> None:
     sheet = _Sheet(ws, layout)
     title_rows = sheet.heading(data)
     for index, block in enumerate(layout.blocks):
@@ -373,7 +396,6 @@ def render_xlsx(layout: FormLayout, data: Mapping[str, Any], target: str | Path 
         if not isinstance(block, SignatureBlock):
             sheet.end_row(6)  # gap between blocks, as in the PDF
     _page_setup(ws, layout, data, title_rows)
-    wb.save(str(target) if isinstance(target, Path) else target)
 
 
-__all__ = ["render_xlsx"]
+__all__ = ["render_xlsx", "render_xlsx_parts"]
