@@ -1,7 +1,8 @@
 """顾客产品质量投诉调查处理记录: register a complaint, correct it, and move it through its
 states with the actions its state allows; the steps of every round and the reports to the
-heads are shown; the record prints. Two more tabs: the 顾客投诉处理报告表 with their approval
-(处理报告) and the complaint's files — an accident's 会议纪要 and 改进措施 (附件).
+heads are shown; the record prints. Three more tabs: the 顾客投诉处理报告表 with their approval
+(处理报告), the complaint's files — an accident's 会议纪要 and 改进措施 (附件) — and its archive
+volumes with 归档 once it is closed (档案).
 
 The dialog holds plain values only; every store access is one short session (run_service).
 """
@@ -41,6 +42,7 @@ from ..messages import confirm
 from ..pdf_preview import preview_form
 from ..service_call import FAILED, run_service
 from .action_forms import BUTTON_NAMES, ActionForm, specs
+from .complaint_archives import ComplaintArchivesTab
 from .complaint_fields import FieldEditor, field_choices, lay_out, make_editor
 from .complaint_files import ComplaintFilesTab
 from .handling_report_part import HandlingReportPart
@@ -74,6 +76,7 @@ class StoredComplaint:
     handling: list[tuple[str, str]]  # (what, text) of the current round's findings
     steps: list[tuple[object, ...]] = field(default_factory=list)
     reports: list[tuple[object, ...]] = field(default_factory=list)
+    closed_on: date | None = None
 
 
 def _name(user: User | None) -> str:
@@ -144,6 +147,7 @@ def read_complaint(session: Session, actor: User, complaint_id: int) -> StoredCo
             (r.recipient, r.way, text_of(r.reported_at), _name(users.get(r.reported_by_id)))
             for r in complaint.reports
         ],
+        closed_on=complaint.closed_at.date() if complaint.closed_at else None,
     )
 
 
@@ -233,6 +237,9 @@ class ComplaintDialog(QDialog):
         self.files_tab = ComplaintFilesTab(self.context, self)
         self.files_tab.sig_changed.connect(self._files_changed)
         self.files_tab_index = self.tabs.addTab(self.files_tab, self.tr("附件"))
+        self.archives_tab = ComplaintArchivesTab(self.context, self)
+        self.archives_tab.sig_changed.connect(self.status_label_text)
+        self.archives_tab_index = self.tabs.addTab(self.archives_tab, self.tr("档案"))
 
         self.status_label = QLabel(self)
         self.status_label.setObjectName("complaintStatus")
@@ -312,6 +319,9 @@ class ComplaintDialog(QDialog):
         self.tabs.setTabEnabled(self.handling_tab, False)
         self.tabs.setTabEnabled(self.report_tab, False)
         self.tabs.setTabEnabled(self.files_tab_index, False)
+        self.archives_tab.load(None, "", None)
+        self.tabs.setTabVisible(self.archives_tab_index, self.archives_tab.may_view)
+        self.tabs.setTabEnabled(self.archives_tab_index, False)
         self.print_button.hide()
         allowed = run_service(
             self, self.context, lambda s, a: complaints.permitted_actions(s, a, None)
@@ -419,6 +429,10 @@ class ComplaintDialog(QDialog):
             self.files_tab_index,
             self.tr("附件（会议纪要、改进措施）") if accident else self.tr("附件"),
         )
+        # 档案: the volumes linked to the complaint, for those who may see archive files
+        self.archives_tab.load(complaint_id, stored.state, stored.closed_on)
+        self.tabs.setTabVisible(self.archives_tab_index, self.archives_tab.may_view)
+        self.tabs.setTabEnabled(self.archives_tab_index, True)
 
     def _report_written(self, status: str) -> None:
         assert self.stored is not None and self.complaint_id is not None
@@ -427,6 +441,10 @@ class ComplaintDialog(QDialog):
         )
         self.tabs.setCurrentIndex(self.report_tab)
         self.status_label.setText(status)
+
+    def status_label_text(self, text: str) -> None:
+        """A message from a tab (the 档案 tab's 归档) in the dialog's status line."""
+        self.status_label.setText(text)
 
     def _files_changed(self, status: str) -> None:
         if self.complaint_id is not None:
