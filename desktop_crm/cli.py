@@ -11,6 +11,7 @@ import logging
 import os
 import sys
 from collections.abc import Callable, Iterable, Sequence
+from datetime import date
 from pathlib import Path
 
 from sqlalchemy.exc import OperationalError
@@ -652,24 +653,22 @@ def _add_archive_parsers(imp_what, exp_what, report_what) -> None:  # noqa: ANN0
     exp.add_argument("file", type=Path)
     exp.add_argument("--search", default="", metavar="TEXT")
     output = {"type": Path, "required": True, "metavar": "FILE.pdf|FILE.xlsx"}
-    catalogue = report_what.add_parser("archive-catalogue", help="案卷目录")
+    catalogue = report_what.add_parser("archive-catalog", help="案卷目录（一年，每种保管期限一册）")
+    catalogue.add_argument("year", type=int, metavar="年度")
     catalogue.add_argument("--category", metavar="门类", help="门类名称或代码")
-    catalogue.add_argument("--year", type=int, metavar="年度")
+    catalogue.add_argument("--period", metavar="保管期限", help="永久、定期30年、30年、D30 等")
     catalogue.add_argument("-o", "--output", **output)
-    items = report_what.add_parser("archive-items", help="卷内文件目录（一个案卷）")
-    items.add_argument("number", metavar="档号")
-    items.add_argument("-o", "--output", **output)
-    remarks = report_what.add_parser("archive-remarks", help="卷内备考表（一个案卷）")
-    remarks.add_argument("number", metavar="档号")
-    remarks.add_argument("-o", "--output", **output)
-    due = report_what.add_parser("archive-due", help="到期鉴定清单（截至某日）")
-    due.add_argument("as_of", metavar="2026-01-01")
+    contents = report_what.add_parser("file-contents", help="卷内文件目录和卷内备考表（一个案卷）")
+    contents.add_argument("number", metavar="档号")
+    contents.add_argument("-o", "--output", **output)
+    due = report_what.add_parser("retention-due", help="到期鉴定清单（截至某日，默认今天）")
+    due.add_argument("--as-of", dest="as_of", metavar="YYYY-MM-DD")
     due.add_argument("-o", "--output", **output)
-    labels = report_what.add_parser("archive-labels", help="档案盒脊背标签和归档章")
-    labels.add_argument("numbers", nargs="+", metavar="档号")
+    labels = report_what.add_parser("labels", help="一年案卷的档号章和档案盒脊背标签")
+    labels.add_argument("year", type=int, metavar="年度")
     labels.add_argument(
         "--kind", choices=("spine", "stamp", "both"), default="both",
-        help="spine 脊背标签，stamp 归档章，both 两种（默认）",
+        help="spine 盒脊背标签，stamp 档号章，both 两种（默认）",
     )  # fmt: skip
     labels.add_argument("-o", "--output", type=Path, required=True, metavar="FILE.pdf")
     receipt_book = report_what.add_parser("receipt-book", help="档案签收簿（一年）")
@@ -678,7 +677,7 @@ def _add_archive_parsers(imp_what, exp_what, report_what) -> None:  # noqa: ANN0
     loan_book = report_what.add_parser("loan-book", help="借阅登记簿（一年）")
     loan_book.add_argument("year", type=int, metavar="年度")
     loan_book.add_argument("-o", "--output", **output)
-    register = report_what.add_parser("destruction-register", help="档案销毁清册（一个批次）")
+    register = report_what.add_parser("destruction-list", help="档案销毁清册（一个批次）")
     register.add_argument("batch_no", metavar="批次号")
     register.add_argument("-o", "--output", **output)
 
@@ -687,66 +686,55 @@ def _archive_catalogue(session, actor, args, pdf: bool) -> bytes:  # noqa: ANN00
     from desktop_crm.services import archive_settings
     from desktop_crm.services.errors import ValidationError
 
-    filters: dict[str, object] = {}
+    filters: dict[str, object] = {"year": _book_year(args.year)}
     if args.category:
         category = archive_settings.find_category(session, args.category)
         if category is None:
             names = "、".join(c.name for c in archive_settings.categories(session))
             raise ValidationError(f"没有这个门类「{args.category}」，应为：{names}。", "category")
         filters["category_code"] = category.code
-    if args.year is not None:
-        filters["year"] = args.year
+    if args.period:
+        period = archive_settings.find_period(session, args.period)
+        if period is None:
+            names = "、".join(p.name for p in archive_settings.periods(session))
+            raise ValidationError(f"没有这个保管期限「{args.period}」，应为：{names}。", "period")
+        filters["period_code"] = period.code
     return documents.archive_catalogue(session, actor, pdf, filters)
 
 
-def _archive_volume_id(session, actor, number: str) -> int:  # noqa: ANN001
+def _file_contents(session, actor, args, pdf: bool) -> bytes:  # noqa: ANN001
     from desktop_crm.services import archives
 
-    return archives.get_by_number(session, actor, number).id
+    volume_id = archives.get_by_number(session, actor, args.number).id
+    return documents.archive_file_contents(session, actor, volume_id, pdf)
 
 
-def _archive_items(session, actor, args, pdf: bool) -> bytes:  # noqa: ANN001
-    volume_id = _archive_volume_id(session, actor, args.number)
-    if pdf:
-        return documents.archive_items_pdf(session, actor, volume_id)
-    return documents.archive_items_xlsx(session, actor, volume_id)
-
-
-def _archive_remarks(session, actor, args, pdf: bool) -> bytes:  # noqa: ANN001
-    volume_id = _archive_volume_id(session, actor, args.number)
-    if pdf:
-        return documents.archive_remarks_pdf(session, actor, volume_id)
-    return documents.archive_remarks_xlsx(session, actor, volume_id)
-
-
-def _archive_due(session, actor, args, pdf: bool) -> bytes:  # noqa: ANN001
+def _retention_due(session, actor, args, pdf: bool) -> bytes:  # noqa: ANN001
     from desktop_crm.services.errors import ValidationError
     from desktop_crm.services.field_parsing import ParseError, parse_date
 
     try:
-        as_of = parse_date(args.as_of)
+        as_of = parse_date(args.as_of) if args.as_of else date.today()
     except ParseError as error:
         raise ValidationError(f"截至日期：{error}", "as_of") from None
     return documents.archive_due(session, actor, as_of, pdf)
 
 
-def _archive_labels(session, actor, args, pdf: bool) -> bytes:  # noqa: ANN001
+def _labels(session, actor, args, pdf: bool) -> bytes:  # noqa: ANN001
     from desktop_crm.services.errors import ValidationError
 
     if not pdf:
         raise ValidationError("标签只能输出为 PDF：输出文件名应以 .pdf 结尾。", "output")
-    ids = [_archive_volume_id(session, actor, number) for number in args.numbers]
-    kinds = ("spine", "stamp") if args.kind == "both" else (args.kind,)
-    return documents.archive_labels_pdf(session, actor, ids, kinds)
+    kinds = ("stamp", "spine") if args.kind == "both" else (args.kind,)
+    return documents.archive_labels_for_year(session, actor, _book_year(args.year), kinds)
 
 
 REPORT_HANDLERS.update(
     {
-        "archive-catalogue": _archive_catalogue,
-        "archive-items": _archive_items,
-        "archive-remarks": _archive_remarks,
-        "archive-due": _archive_due,
-        "archive-labels": _archive_labels,
+        "archive-catalog": _archive_catalogue,
+        "file-contents": _file_contents,
+        "retention-due": _retention_due,
+        "labels": _labels,
     }
 )
 
@@ -775,7 +763,7 @@ REPORT_HANDLERS.update(
     {
         "receipt-book": _receipt_book,
         "loan-book": _loan_book,
-        "destruction-register": _destruction_register,
+        "destruction-list": _destruction_register,
     }
 )
 

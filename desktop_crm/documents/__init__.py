@@ -14,11 +14,10 @@ from .archive_forms import (
     archive_destruction_register,
     archive_due,
     archive_due_data,
+    archive_file_contents,
     archive_items_data,
     archive_items_pdf,
     archive_items_xlsx,
-    archive_label_values,
-    archive_labels_pdf,
     archive_loan_book,
     archive_loan_book_data,
     archive_receipt_book,
@@ -27,6 +26,16 @@ from .archive_forms import (
     archive_remarks_pdf,
     archive_remarks_xlsx,
     export_archives,
+)
+from .archive_label_forms import (
+    archive_label_values,
+    archive_labels_for_year,
+    archive_labels_pdf,
+    archive_year_labels_data,
+)
+from .archive_loan_forms import (
+    archive_loan_slip,
+    archive_loan_slip_data,
 )
 from .base import (
     EXPORT_AREAS,
@@ -74,10 +83,13 @@ __all__ = [
     "archive_due",
     "archive_due_data",
     "archive_items_data",
+    "archive_file_contents",
     "archive_items_pdf",
     "archive_items_xlsx",
     "archive_label_values",
     "archive_labels_pdf",
+    "archive_labels_for_year",
+    "archive_year_labels_data",
     "archive_remarks_data",
     "archive_remarks_pdf",
     "archive_remarks_xlsx",
@@ -85,6 +97,8 @@ __all__ = [
     "archive_receipt_book_data",
     "archive_loan_book",
     "archive_loan_book_data",
+    "archive_loan_slip",
+    "archive_loan_slip_data",
     "archive_destruction_data",
     "archive_destruction_register",
     "complaint_handling_report_pdf",

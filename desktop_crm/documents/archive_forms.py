@@ -17,12 +17,13 @@ from desktop_crm.services import audit, rights
 from .base import internal_note, render_form
 
 # --------------------------------------------------------------------------- archive ledger
-# 案卷目录, 卷内文件目录, 卷内备考表, 到期鉴定清单, the shelf labels and the ledger's
-# spreadsheet (DOMAIN §5, §6 item 9). Every print or export of volumes first goes through
-# archive_scope.record_use: it checks the print/export reach of each volume and writes the
-# access log of the confidential and customer ones — before the file is made. A printout
-# that shows a 档号 marks it as printed (number_printed_at): from then on a correction is
-# a recorded one with a reason. PDF copies are recorded as 打印, workbooks as 导出.
+# 案卷目录, 卷内文件目录, 卷内备考表, 到期鉴定清单 and the ledger's spreadsheet (DOMAIN §5,
+# §6 item 9; the shelf labels are in archive_label_forms). Every print or export of volumes
+# first goes through archive_scope.record_use: it checks the print/export reach of each
+# volume and writes the access log of the confidential and customer ones — before the file
+# is made. A printout that shows a 档号 marks it as printed (number_printed_at): from then
+# on a correction is a recorded one with a reason. PDF copies are recorded as 打印,
+# workbooks as 导出.
 
 
 def _archive_act(pdf: bool) -> str:
@@ -140,30 +141,78 @@ def archive_catalogue_data(
     action: str = "print",
 ) -> dict:
     """案卷目录's data: the volumes of the ledger's filter and search that `actor` may
-    print (or export), in 档号 order. Reads only; nothing is logged here."""
+    print (or export), in 档号 order, bound as the archive binds them: ``booklets``, one
+    per 保管期限 (永久 first, then the longest period to the shortest), each with its
+    cover's facts (全宗号, 全宗名称, 年度, 保管期限, 起止档号, 案卷数), rows and totals.
+    Reads only; nothing is logged here."""
+    from desktop_crm.models import ArchivePeriod
     from desktop_crm.services import archive_settings
 
     query = _volume_query(session, actor, action, search, filters)
     keys = [c.key for c in query.columns]
-    rows = []
+    groups: dict[str | None, list[dict]] = {}
     for row in query.iter_rows(session):
         values = dict(zip(keys, row[1:], strict=True))
         values["remarks"] = values["state"] if values["state"] != "在库" else None
-        rows.append(values)
+        groups.setdefault(values["period"], []).append(values)
+    if not groups:  # nothing to list: one booklet of blank rows to write in
+        chosen = (filters or {}).get("period_code")
+        period = session.get(ArchivePeriod, chosen) if chosen else None
+        groups[period.name if period else None] = []
+    order = {
+        p.name: (p.years is not None, -(p.years or 0), p.sort_order)
+        for p in archive_settings.periods(session, active_only=False)
+    }
     config = archive_settings.current(session)
-    return {
+    made_at = local_now()
+    common = {
         "fonds_code": config.fonds_code,
         "fonds_name": config.fonds_name,
         "scope_text": _filter_text(session, filters, search),
-        "rows": rows,
-        "volume_count": len(rows),
-        "page_total": sum(r["pages"] or 0 for r in rows),
-        "copy_total": sum(r["copies"] or 0 for r in rows),
-        "secrecy_mark": _secrecy_mark(r["secrecy"] for r in rows),
         "made_by": actor.name,
-        "made_at": local_now(),
+        "made_at": made_at,
+        "made_on": made_at.date(),
+    }
+    booklets = []
+    for period in sorted(groups, key=lambda name: order.get(name, (True, 1, 0))):
+        rows = groups[period]
+        booklets.append(
+            {
+                **common,
+                "period": period,
+                "year_text": _catalogue_years(filters, rows),
+                "number_range": f"{rows[0]['number']} 至 {rows[-1]['number']}" if rows else "",
+                "volume_count": len(rows),
+                "volume_text": f"{len(rows)} 卷",
+                "page_total": sum(r["pages"] or 0 for r in rows),
+                "copy_total": sum(r["copies"] or 0 for r in rows),
+                "secrecy_mark": _secrecy_mark(r["secrecy"] for r in rows),
+                "rows": rows,
+            }
+        )
+    return {
+        **common,
+        "booklets": booklets,
+        "volume_count": sum(b["volume_count"] for b in booklets),
         "_query": query,
     }
+
+
+def _catalogue_years(filters: dict | None, rows: list[dict]) -> str:
+    """The cover's 年度: the year asked for, else the years the booklet's volumes span."""
+    filters = filters or {}
+    if filters.get("year") not in (None, ""):
+        return str(filters["year"])
+    if filters.get("year_range"):
+        start, end = filters["year_range"]
+        if start and start == end:
+            return str(start)
+        return f"{start or ''}—{end or ''}"
+    years = [r["year"] for r in rows if r["year"] is not None]
+    if not years:
+        return ""
+    low, high = min(years), max(years)
+    return str(low) if low == high else f"{low}—{high}"
 
 
 def archive_catalogue(
@@ -173,24 +222,47 @@ def archive_catalogue(
     filters: dict | None = None,
     search: str = "",
     font_path: str | None = None,
+    *,
+    progress: Callable[[int, int], None] | None = None,
+    is_cancelled: Callable[[], bool] | None = None,
 ) -> bytes:
-    """案卷目录 of the volumes the filter and search select (as the ledger lists them), as
-    PDF (pdf=True, 打印) or workbook (导出)."""
-    from desktop_crm.reports.forms.archive_catalogue import ARCHIVE_CATALOGUE
+    """案卷目录 of the volumes the filter (``year``, ``category_code``, ``period_code`` and
+    the ledger's other filter keys) and search select, as PDF (pdf=True, 打印: a cover and
+    its pages per 保管期限) or workbook (导出: a sheet per 保管期限).
+
+    ``progress(rows done, all rows)`` is called as the pages are drawn; when
+    ``is_cancelled()`` says so, ExportCancelled is raised and nothing is made."""
+    import io
+
+    from desktop_crm.reports.forms.archive_catalogue import (
+        ARCHIVE_CATALOGUE,
+        render_catalogue_pdf,
+        render_catalogue_xlsx,
+    )
 
     act = _archive_act(pdf)
     data = archive_catalogue_data(session, actor, filters, search, _archive_action(pdf))
     query = data.pop("_query")
-    detail = f"{ARCHIVE_CATALOGUE.title}（{data['scope_text']}，{data['volume_count']} 卷）"
+    booklets = data["booklets"]
+    detail = (
+        f"{ARCHIVE_CATALOGUE.title}（{data['scope_text']}，{data['volume_count']} 卷，"
+        f"{len(booklets)} 册）"
+    )
     _use_volumes(session, actor, query, act, detail)
-    content = _render_archive_form(ARCHIVE_CATALOGUE, data, pdf, font_path)
+    buffer = io.BytesIO()
+    if pdf:
+        render_catalogue_pdf(
+            booklets, buffer, font_path, progress=progress, is_cancelled=is_cancelled
+        )
+    else:
+        render_catalogue_xlsx(booklets, buffer, progress=progress, is_cancelled=is_cancelled)
     _mark_numbers_printed(session, _ids_of(query))
     audit.record(
         session, actor, audit.PRINT if pdf else audit.EXPORT, "archive_volume",
         object_label=ARCHIVE_CATALOGUE.title, detail=detail[:300],
     )  # fmt: skip
     session.commit()
-    return content
+    return buffer.getvalue()
 
 
 def _one_volume(session: Session, actor: User, volume_id: int, pdf: bool):  # noqa: ANN202
@@ -272,6 +344,43 @@ def _volume_form(
     )  # fmt: skip
     session.commit()
     return content
+
+
+def archive_file_contents(
+    session: Session, actor: User, volume_id: int, pdf: bool, font_path: str | None = None
+) -> bytes:
+    """卷内文件目录 and 卷内备考表 of one volume in one file: two PDF parts numbered on
+    their own, or two worksheets (report file-contents)."""
+    from desktop_crm.models import ArchiveVolume
+    from desktop_crm.reports.forms.archive_catalogue import marked_as
+    from desktop_crm.reports.forms.archive_items import ARCHIVE_ITEMS
+    from desktop_crm.reports.forms.archive_remarks import ARCHIVE_REMARKS
+    from desktop_crm.reports.pdf_render import render_pdf_parts
+    from desktop_crm.reports.xlsx_render import render_xlsx_parts
+    from desktop_crm.services import archive_scope
+
+    parts = [
+        (marked_as(layout, data.get("secrecy_mark")), data)
+        for layout, data in (
+            (ARCHIVE_ITEMS, archive_items_data(session, actor, volume_id, pdf)),
+            (ARCHIVE_REMARKS, archive_remarks_data(session, actor, volume_id, pdf)),
+        )
+    ]
+    detail = f"{ARCHIVE_ITEMS.title}、{ARCHIVE_REMARKS.title}"
+    archive_scope.record_use(session, actor, [volume_id], _archive_act(pdf), detail)
+    buffer = io.BytesIO()  # a form of several parts: render_form draws one
+    if pdf:
+        render_pdf_parts(parts, buffer, font_path)
+    else:
+        render_xlsx_parts(parts, buffer)
+    _mark_numbers_printed(session, [volume_id])
+    volume = session.get(ArchiveVolume, volume_id)
+    audit.record(
+        session, actor, audit.PRINT if pdf else audit.EXPORT, "archive_volume", volume_id,
+        archive_scope.volume_label(volume), detail=detail,
+    )  # fmt: skip
+    session.commit()
+    return buffer.getvalue()
 
 
 def archive_items_pdf(
@@ -358,58 +467,6 @@ def archive_due(
     return content
 
 
-def archive_label_values(session: Session, actor: User, volume_ids: list[int]) -> list[dict]:
-    """One dict per volume with what its spine label and 归档章 show (reads only)."""
-    from desktop_crm.models import ArchivePeriod
-    from desktop_crm.services import archive_scope, archive_settings
-
-    digits = archive_settings.current(session).case_digits
-    values = []
-    for volume_id in volume_ids:
-        volume = archive_scope.get_volume(session, actor, volume_id, "print")
-        period = session.get(ArchivePeriod, volume.period_code)
-        values.append(
-            {
-                "number": volume.number,
-                "title": volume.title,
-                "year": volume.year,
-                "period": period.name if period else volume.period_code,
-                "secrecy": volume.secrecy,
-                "fonds": volume.fonds_code,
-                "case_no": f"{volume.case_no:0{digits}d}",
-                "org": volume.department.name if volume.department else volume.org_code,
-                "pages": volume.pages,
-            }
-        )
-    return values
-
-
-def archive_labels_pdf(
-    session: Session,
-    actor: User,
-    volume_ids: list[int],
-    kinds: tuple[str, ...] = ("spine", "stamp"),
-    font_path: str | None = None,
-) -> bytes:
-    """Spine labels and/or 归档章 of the volumes, several to an A4 sheet (打印)."""
-    from desktop_crm.reports.forms.archive_labels import SHEETS, render_labels_pdf
-    from desktop_crm.services import archive_scope
-
-    ids = list(dict.fromkeys(volume_ids))
-    labels = archive_label_values(session, actor, ids)
-    detail = "、".join(SHEETS[kind].title for kind in kinds)
-    archive_scope.record_use(session, actor, ids, archive_scope.PRINT, detail)
-    buffer = io.BytesIO()
-    render_labels_pdf([(kind, labels) for kind in kinds], buffer, font_path)
-    _mark_numbers_printed(session, ids)
-    audit.record(
-        session, actor, audit.PRINT, "archive_volume", object_label=detail,
-        detail=f"{len(ids)} 卷：" + "、".join(v["number"] for v in labels)[:250],
-    )  # fmt: skip
-    session.commit()
-    return buffer.getvalue()
-
-
 def export_archives(
     session: Session,
     actor: User,
@@ -424,7 +481,15 @@ def export_archives(
     logged first. Returns the number of rows."""
     query = _volume_query(session, actor, "export", search, filters)
     detail = f"档案台账（{_filter_text(session, filters, search)}）"
+    from dataclasses import replace
+
+    from desktop_crm.models import ArchiveVolume
     from desktop_crm.services import archive_scope
+    from desktop_crm.services.listing import ListColumn
+
+    # 盒号 goes into the workbook (import reads it back) though the list does not show it
+    box = ListColumn("box_no", "盒号", ArchiveVolume.box_no, kind="int", width=6, align="right")
+    query = replace(query, spec=replace(query.spec, columns=(*query.spec.columns, box)))
 
     _use_volumes(session, actor, query, archive_scope.EXPORT, detail)
     columns = [ExportColumn(c.title, c.kind, c.width) for c in query.columns]

@@ -87,6 +87,7 @@ class ArchiveVolume(Base):
         Index("ix_archive_volume_secrecy", "secrecy"),
         Index("ix_archive_volume_title", "title"),
         Index("ix_archive_volume_filed_on", "filed_on"),
+        Index("ix_archive_volume_secrecy_until", "secrecy_until"),  # 解密 due, in order
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -81,6 +81,7 @@ HEADERS: dict[str, tuple[str, ...]] = {
     "compiled_on": ("立卷时间",),
     "description": ("本卷情况说明", "情况说明"),
     "secrecy_until": ("保密期限至",),
+    "box_no": ("盒号", "档案盒号"),
     # computed by the program: read past without a warning
     "appraisal_due_on": ("到期鉴定", "到期鉴定日期"),
 }
@@ -99,6 +100,7 @@ PLAIN_KEYS = (
     "compiled_on",
     "description",
     "secrecy_until",
+    "box_no",
 )
 
 
@@ -447,6 +449,7 @@ def _check_row(
         "pages": clean["pages"],
         "copies": clean.get("copies") or 1,
         "location_id": location_id,
+        "box_no": clean.get("box_no"),
         "compiler": clean.get("compiler"),
         "checker": clean.get("checker"),
         "compiled_on": clean.get("compiled_on") or filed_on,

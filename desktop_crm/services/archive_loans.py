@@ -54,7 +54,7 @@ from .archive_receipts import (
     year_serial,
 )
 from .archive_scope import LEND, READ_IN_ROOM, get_volume, in_reach, log_access
-from .archive_settings import CUSTOMER_CATEGORY, SECRECY_LEVELS, SECRET_LEVELS, TOP_SECRET
+from .archive_settings import CUSTOMER_CATEGORY, SECRECY_LEVELS, TOP_SECRET
 from .archives import DESTROYED, IN_STORE, PENDING_APPRAISAL, TRANSFERRED
 from .archives import LENT as VOLUME_LENT
 from .customer_fields import ROLES
@@ -722,12 +722,15 @@ def lend(
     loan_id: int,
     counts: Mapping[int, tuple[object, object]],
     expected_version: int | None = None,
+    *,
+    today: date | None = None,
 ) -> ArchiveLoan:
     """Hand the volumes over (archive keeper): `counts` {volume_id: (pages counted by the
     archive, pages counted by the borrower)} for each volume; the two counts must agree.
     Refused without every approval, and for a volume lent, 待鉴定, 已销毁 or 移出. Each
     volume becomes 借出; the use of a logged (confidential or customer) file is logged.
-    Commits."""
+    Commits. `today` (default the real date) is the day a past due date is checked
+    against: the demo data lends as of an earlier day; the program always passes nothing."""
     loan = _load(session, actor, loan_id, "办理借出")
     if expected_version is not None and loan.version != expected_version:
         raise Conflict(STALE)
@@ -736,7 +739,7 @@ def lend(
         raise ValidationError(f"借阅申请尚未审批完（待：{_pending_steps(loan)}），不能借出。")
     if loan.state != APPROVED or loan.approval is None or loan.approval.state != approvals.APPROVED:
         raise Conflict(f"这份借阅{loan.state}，不能借出。")
-    if loan.use == TAKE and loan.due_on < date.today():
+    if loan.use == TAKE and loan.due_on < (today or date.today()):
         raise ValidationError("应还日期已过，请先办理延期或重新申请。", "due_on")
     problems: list[FieldProblem] = []
     for lv in loan.volumes:
@@ -789,9 +792,17 @@ def lend(
 
 
 def extend_loan(
-    session: Session, actor: User, loan_id: int, new_due_on: object, reason: object
+    session: Session,
+    actor: User,
+    loan_id: int,
+    new_due_on: object,
+    reason: object,
+    *,
+    today: date | None = None,
 ) -> ArchiveLoan:
-    """Move a lent (or approved) loan's due date on, with a reason. Commits."""
+    """Move a lent (or approved) loan's due date on, with a reason. Commits. `today`
+    (default the real date) is the day the new date is checked against: the demo data
+    extends as of an earlier day; the program always passes nothing."""
     loan = _load(session, actor, loan_id, "办理续借")
     _sync(loan)
     if loan.state not in (LENT, APPROVED):
@@ -803,7 +814,7 @@ def extend_loan(
         problems.append(FieldProblem("due_on", "新的应还日期：必须填写。"))
     elif day is not None and day <= loan.due_on:
         problems.append(FieldProblem("due_on", f"新的应还日期：应晚于原应还日期 {loan.due_on}。"))
-    elif day is not None and day < date.today():
+    elif day is not None and day < (today or date.today()):
         problems.append(FieldProblem("due_on", "新的应还日期：不能早于今天。"))
     if problems:
         raise ValidationError(problems)
@@ -1132,42 +1143,3 @@ def overdue_loans(session: Session, actor: User, today: date | None = None) -> l
         .limit(500)
     )
     return to_rows(session, _visible(session, actor, session.scalars(query)), day)
-
-
-@dataclass(frozen=True)
-class DeclassifyRow:
-    volume_id: int
-    number: str
-    title: str
-    secrecy: str
-    secrecy_until: date
-    department: str
-    state: str
-
-
-def declassification_due(
-    session: Session, actor: User, as_of: date | None = None
-) -> list[DeclassifyRow]:
-    """秘密/机密/绝密 volumes whose 保密期限 has ended by `as_of` (today): to be declassified
-    unless renewed (002 L144), earliest first, within `actor`'s reach."""
-    from .archive_scope import scope_condition
-
-    day = as_of or date.today()
-    query = (
-        select(ArchiveVolume, Department.name)
-        .outerjoin(Department, Department.id == ArchiveVolume.department_id)
-        .where(
-            ArchiveVolume.secrecy.in_(SECRET_LEVELS),
-            ArchiveVolume.secrecy_until.is_not(None),
-            ArchiveVolume.secrecy_until <= day,
-            ArchiveVolume.state.not_in((DESTROYED, TRANSFERRED)),
-        )
-        .order_by(ArchiveVolume.secrecy_until, ArchiveVolume.number)
-    )
-    condition = scope_condition(session, actor)
-    if condition is not None:
-        query = query.where(condition)
-    return [
-        DeclassifyRow(v.id, v.number, v.title, v.secrecy, v.secrecy_until, name or "", v.state)
-        for v, name in session.execute(query)
-    ]

@@ -58,6 +58,7 @@ STATES = (IN_STORE, LENT, PENDING_APPRAISAL, DESTROYED, TRANSFERRED)
 STALE_MESSAGE = "这个案卷刚被别人修改过。请关闭后重新打开，再继续。"
 NUMBERING_FIELDS = ("category_code", "year", "period_code", "department_id")
 MAX_PAGES = 100_000
+MAX_BOX_NO = 99_999  # 盒号: a positive whole number
 
 # key -> (label, kind, max length); kinds: text, long, int, date, choice ones by key
 VOLUME_FIELDS: dict[str, tuple[str, str, int]] = {
@@ -73,6 +74,7 @@ VOLUME_FIELDS: dict[str, tuple[str, str, int]] = {
     "pages": ("页数", "int", 6),
     "copies": ("份数", "int", 6),
     "location_id": ("存放位置", "location", 0),
+    "box_no": ("盒号", "int", 5),
     "compiler": ("立卷人", "text", 40),
     "checker": ("检查人", "text", 40),
     "compiled_on": ("立卷时间", "date", 0),
@@ -117,6 +119,16 @@ def _int(raw: object, minimum: int, maximum: int) -> int | None:
     if not minimum <= number <= maximum:
         raise ValueError(f"应在 {minimum} 到 {maximum} 之间。")
     return number
+
+
+def _box_no(raw: object) -> int | None:
+    """盒号: blank, or a positive whole number (a 12.0 from a spreadsheet is 12)."""
+    if isinstance(raw, float) and raw.is_integer():
+        raw = int(raw)
+    try:
+        return _int(raw, 1, MAX_BOX_NO)
+    except ValueError:
+        raise ValueError(f"请填正整数（1—{MAX_BOX_NO}），或留空。") from None
 
 
 def _row_id(session: Session, model: type, raw: object) -> int | None:
@@ -181,6 +193,8 @@ def _parse(session: Session, key: str, raw: object) -> object:
         return level
     if kind == "year":
         return _int(raw, 1900, date.today().year + 1)
+    if key == "box_no":
+        return _box_no(raw)
     if kind == "int":
         return _int(raw, 1, MAX_PAGES if key in ("pages", "copies") else 100)
     if kind == "date":
@@ -420,6 +434,7 @@ def file_volume(
         pages=clean.get("pages") or 0,
         copies=clean.get("copies") or max(len(item_values), 1),
         location_id=clean.get("location_id"),
+        box_no=clean.get("box_no"),
         compiler=clean.get("compiler") or actor.name[:40],
         checker=clean.get("checker"),
         compiled_on=clean.get("compiled_on") or filed_on,

@@ -19,6 +19,7 @@ from desktop_crm.models import Complaint, Customer, Revisit, RevisitPlan, User
 
 from . import (
     access,
+    archive_declassify,
     archive_loans,
     archive_receipts,
     revisit_reports,
@@ -58,6 +59,7 @@ NOT_SERVED = "not_served"
 IMPROVEMENTS_OVERDUE = "survey_improvements_overdue"
 LOANS_OVERDUE = "archive_loans_overdue"
 FILING_LATE = "archive_filing_late"
+DECLASSIFY_DUE = "archive_declassify_due"  # secrets whose 保密期限 has ended
 SECTION_ORDER = (
     OVERDUE,
     DUE_TODAY,
@@ -71,6 +73,7 @@ SECTION_ORDER = (
     IMPROVEMENTS_OVERDUE,
     LOANS_OVERDUE,
     FILING_LATE,
+    DECLASSIFY_DUE,
     NOT_SERVED,
 )
 
@@ -649,4 +652,29 @@ def _archive_sections(session: Session, actor: User, today: date, limit: int) ->
                     len(late),
                 )
             )
+        due = _declassify_section(session, actor, today, limit)
+        if due is not None:
+            sections.append(due)
     return sections
+
+
+def _declassify_section(
+    session: Session, actor: User, today: date, limit: int
+) -> TodaySection | None:
+    """秘密/机密/绝密 files whose 保密期限 has ended, for the 档案管理员 who declassifies
+    them (DOMAIN §5); None when there are none. A line opens the volume."""
+    rows, total = archive_declassify.due_first(session, actor, today, limit)
+    if not total:
+        return None
+    items = tuple(
+        TodayItem(
+            ARCHIVE_VOLUME,
+            row.volume_id,
+            row.number,
+            row.title,
+            row.secrecy_until,
+            f"{row.secrecy} · 保密期限至 {row.secrecy_until:%Y-%m-%d} 已届满，待解密",
+        )
+        for row in rows
+    )
+    return TodaySection(DECLASSIFY_DUE, "保密期限已满、待解密的档案", ARCHIVE_VOLUME, items, total)

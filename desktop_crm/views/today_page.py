@@ -378,6 +378,9 @@ class TodayPage(QWidget):
         from .archives.archive_dialog import ArchiveDialog
 
         dialog = ArchiveDialog(self._context, volume_id, parent=self)
+        if dialog.failed:  # refused (said in a box) or gone: no empty form on screen
+            dialog.deleteLater()
+            return
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.finished.connect(lambda _result: self._revisit_closed())
         self.current_dialog = dialog

@@ -1,4 +1,4 @@
-"""report receipt-book / loan-book / destruction-register on a real store: the files are
+"""report receipt-book / loan-book / destruction-list on a real store: the files are
 written and read back; refusals exit 1 (or 2 for bad usage) with a Chinese message and
 leave no file."""
 
@@ -57,9 +57,7 @@ def test_the_three_registers(capsys, tmp_path, db, flow) -> None:  # noqa: ANN00
     assert flow.loan.number in cells(target)
     target = tmp_path / "清册.pdf"
     batch = flow.destruction.batch_no
-    assert (
-        run(capsys, "--db", db, "report", "destruction-register", batch, "-o", str(target))[0] == 0
-    )
+    assert run(capsys, "--db", db, "report", "destruction-list", batch, "-o", str(target))[0] == 0
     text = pdf_text(target)
     assert "档案销毁清册" in text and flow.old.number in text and "马兰" in text
 
@@ -67,7 +65,7 @@ def test_the_three_registers(capsys, tmp_path, db, flow) -> None:  # noqa: ANN00
 def test_refusals(capsys, tmp_path, db, flow) -> None:  # noqa: ANN001
     target = tmp_path / "x.pdf"
     status, _, err = run(
-        capsys, "--db", db, "report", "destruction-register", "XH1999-09", "-o", str(target)
+        capsys, "--db", db, "report", "destruction-list", "XH1999-09", "-o", str(target)
     )
     assert status == 1 and err.strip() and not target.exists()
     status, _, err = run(capsys, "--db", db, "report", "loan-book", "99999", "-o", str(target))

@@ -32,8 +32,14 @@ def pdf_text(path: Path) -> str:
 
 
 def cells(path: Path) -> list[object]:
-    sheet = load_workbook(path).active
-    return [c for row in sheet.iter_rows(values_only=True) for c in row if c is not None]
+    """Every filled cell of every worksheet, sheet by sheet."""
+    return [
+        c
+        for sheet in load_workbook(path).worksheets
+        for row in sheet.iter_rows(values_only=True)
+        for c in row
+        if c is not None
+    ]
 
 
 @pytest.fixture
@@ -72,15 +78,17 @@ def keeper(*args: str) -> list[str]:
 def test_every_report_verb(capsys, db, office, ledger, tmp_path) -> None:  # noqa: ANN001
     visits, secret = ledger["visits"].number, ledger["secret"].number
     cases = [
-        (["archive-catalogue", "--category", "文书", "--year", "2015"], "catalogue.pdf",
-         ["案卷目录", visits, secret, "范围：门类文书，2015年度"]),
-        (["archive-catalogue", "--category", "HY"], "catalogue.xlsx", ["2020年会议文件"]),
-        (["archive-items", visits], "items.pdf", ["卷内文件目录", "营销发〔2015〕3号", "5-10"]),
-        (["archive-items", visits], "items.xlsx", ["客户走访记录", "5-10"]),
-        (["archive-remarks", visits], "remarks.pdf", ["卷内备考表", "卷内文件（件）2页数（页）10"]),
-        (["archive-due", "2026-01-01"], "due.pdf", ["到期鉴定清单", visits, secret]),
-        (["archive-due", "2026年1月1日"], "due.xlsx", ["到期鉴定清单", visits]),
-        (["archive-labels", visits, secret], "labels.pdf", [visits, secret, "全宗号"]),
+        (["archive-catalog", "2015", "--category", "文书"], "catalogue.pdf",
+         ["案卷目录", visits, secret, "2015"]),
+        (["archive-catalog", "2020", "--category", "HY"], "catalogue.xlsx", ["2020年会议文件"]),
+        (["file-contents", visits], "contents.pdf", ["卷内文件目录", "营销发〔2015〕3号", "5-10",
+                                                     "卷内备考表", "卷内文件（件）2页数（页）10"]),
+        (["file-contents", visits], "contents.xlsx", ["客户走访记录", "5-10", "卷内备考表",
+                                                      "本卷情况说明"]),
+        (["retention-due", "--as-of", "2026-01-01"], "due.pdf", ["到期鉴定清单", visits, secret]),
+        (["retention-due", "--as-of", "2026年1月1日"], "due.xlsx", ["到期鉴定清单", visits]),
+        (["retention-due"], "due-today.xlsx", ["到期鉴定清单", visits]),
+        (["labels", "2015"], "labels.pdf", [visits, secret, "全宗号"]),
     ]  # fmt: skip
     for args, name, words in cases:
         target = tmp_path / name
@@ -91,6 +99,10 @@ def test_every_report_verb(capsys, db, office, ledger, tmp_path) -> None:  # noq
         for word in words:
             assert word in found.replace(" ", ""), (args, word)
     assert "2020年会议文件" not in pdf_text(tmp_path / "due.pdf")
+    sheets = load_workbook(tmp_path / "contents.xlsx").sheetnames
+    assert sheets == ["卷内文件目录", "卷内备考表"]
+    contents = pdf_text(tmp_path / "contents.pdf")  # each part numbered on its own
+    assert contents.count("第1页共1页") == 2
     assert not list(tmp_path.glob("*.part"))
 
 
@@ -98,8 +110,8 @@ def test_prints_of_a_confidential_volume_are_logged(
     capsys, db, session, office, ledger, tmp_path
 ) -> None:  # noqa: ANN001, E501
     secret = ledger["secret"]
-    run(capsys, "--db", db, *keeper("report", "archive-items", secret.number, "-o", str(tmp_path / "a.pdf")))  # fmt: skip
-    run(capsys, "--db", db, *keeper("report", "archive-catalogue", "-o", str(tmp_path / "b.xlsx")))
+    run(capsys, "--db", db, *keeper("report", "file-contents", secret.number, "-o", str(tmp_path / "a.pdf")))  # fmt: skip
+    run(capsys, "--db", db, *keeper("report", "archive-catalog", "2015", "-o", str(tmp_path / "b.xlsx")))  # fmt: skip
     run(capsys, "--db", db, *keeper("export", "archives", str(tmp_path / "c.xlsx")))
     session.expire_all()
     rows = session.execute(
@@ -112,7 +124,7 @@ def test_prints_of_a_confidential_volume_are_logged(
         ("导出", "孙丽"),
         ("导出", "孙丽"),
     ]
-    assert rows[0][2] == "卷内文件目录" and rows[1][2].startswith("案卷目录（全部案卷")
+    assert rows[0][2] == "卷内文件目录、卷内备考表" and rows[1][2].startswith("案卷目录（2015 年度")
     assert (
         session.scalar(
             select(func.count())
@@ -177,6 +189,9 @@ def test_import_checks_then_writes(capsys, db, session, office, tmp_path) -> Non
         ("not cleared", "是机密档案，只有档案管理员、总经理和副总经理可以查阅"),
         ("bad date", "不是有效日期"),
         ("unknown category", "没有这个门类「无此门类」"),
+        ("unknown period", "没有这个保管期限「五年」"),
+        ("year out of range", "年度「20150」不对"),
+        ("empty year", "1999"),
     ],
 )
 def test_refusals_exit_1_and_write_nothing(
@@ -196,11 +211,14 @@ def test_refusals_exit_1_and_write_nothing(
             login="zhao",
         ))  # fmt: skip
     args = {
-        "unknown number": keeper("report", "archive-items", "Z001-WS·2015-D10-YXB-9999"),
-        "no right": ["--user", "zhao", "report", "archive-labels", ledger["visits"].number],
-        "not cleared": ["--user", "qiancheng", "report", "archive-remarks", ledger["secret"].number],
-        "bad date": keeper("report", "archive-due", "明年"),
-        "unknown category": keeper("report", "archive-catalogue", "--category", "无此门类"),
+        "unknown number": keeper("report", "file-contents", "Z001-WS·2015-D10-YXB-9999"),
+        "no right": ["--user", "zhao", "report", "labels", "2015"],
+        "not cleared": ["--user", "qiancheng", "report", "file-contents", ledger["secret"].number],
+        "bad date": keeper("report", "retention-due", "--as-of", "明年"),
+        "unknown category": keeper("report", "archive-catalog", "2015", "--category", "无此门类"),
+        "unknown period": keeper("report", "archive-catalog", "2015", "--period", "五年"),
+        "year out of range": keeper("report", "archive-catalog", "20150"),
+        "empty year": keeper("report", "labels", "1999"),
     }[case]  # fmt: skip
     status, out, err = run(capsys, "--db", db, *args, "-o", str(target))
     assert status == 1 and words in err and "Traceback" not in err and out == ""
@@ -210,14 +228,9 @@ def test_refusals_exit_1_and_write_nothing(
 
 def test_usage_errors_exit_2(capsys, db, office, tmp_path) -> None:  # noqa: ANN001
     target = str(tmp_path / "x.pdf")
-    assert (
-        run(capsys, "--db", db, "report", "archive-catalogue", "--year", "二〇一五", "-o", target)[
-            0
-        ]
-        == 2
-    )
-    assert run(capsys, "--db", db, "report", "archive-labels", "-o", target)[0] == 2
+    assert run(capsys, "--db", db, "report", "archive-catalog", "二〇一五", "-o", target)[0] == 2
+    assert run(capsys, "--db", db, "report", "labels", "-o", target)[0] == 2
     status, _, err = run(
-        capsys, "--db", db, *keeper("report", "archive-labels", "X", "-o", str(tmp_path / "x.xlsx"))
+        capsys, "--db", db, *keeper("report", "labels", "2015", "-o", str(tmp_path / "x.xlsx"))
     )
     assert status == 1 and "标签只能输出为 PDF" in err

@@ -414,26 +414,6 @@ def test_the_rule_table_is_configurable(session, room) -> None:  # noqa: ANN001
     assert len(archive_loans.loan_rules(session)) == len(archive_loans.DEFAULT_RULES) + 1
 
 
-def test_secrets_due_for_declassification(session, room) -> None:  # noqa: ANN001
-    office = room.office
-    old = file(
-        session,
-        office.keeper,
-        office,
-        secrecy="秘密",
-        secrecy_until=date(2026, 3, 3),
-        filed_on=date(2026, 3, 2),
-        title="2026年投标报价",
-    )
-    file(session, office.keeper, office, secrecy="秘密", title="新的秘密文件")
-    file(session, office.keeper, office, title="普通文件")
-    rows = archive_loans.declassification_due(session, office.keeper, date(2026, 6, 1))
-    assert [(r.number, r.secrecy, r.secrecy_until) for r in rows] == [
-        (old.number, "秘密", date(2026, 3, 3))
-    ]
-    assert archive_loans.declassification_due(session, office.keeper, date(2026, 3, 2)) == []
-
-
 def test_loan_book_of_a_year(session, room) -> None:  # noqa: ANN001
     office = room.office
     volume = file(session, office.keeper, office)

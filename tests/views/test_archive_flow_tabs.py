@@ -227,7 +227,7 @@ def test_buttons_follow_the_rights(qtbot, app_context, office) -> None:  # noqa:
         outsider_id = outsider.id
     app_context.user_id = outsider_id
     page.apply_rights()
-    for index in (page.receipts_index, page.loans_index, page.appraisal_index):
+    for index in map(page.tabs.indexOf, (page.receipts, page.loans, page.appraisal)):
         assert not page.tabs.isTabVisible(index)
 
 

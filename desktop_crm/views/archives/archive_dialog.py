@@ -65,7 +65,8 @@ from .small_form import SmallForm
 
 BASIC_LEFT = ("category_code", "year", "period_code", "department_id", "secrecy",
               "secrecy_years", "secrecy_until")  # fmt: skip
-BASIC_RIGHT = ("filed_on", "pages", "copies", "location_id", "customer_id", "complaint_id")
+BASIC_RIGHT = ("filed_on", "pages", "copies", "location_id", "box_no", "customer_id",
+               "complaint_id")  # fmt: skip
 REMARK_FIELDS = ("description", "compiler", "checker", "compiled_on")
 NUMBER_PARTS = archives.NUMBERING_FIELDS
 SHOWN_ONLY = ("customer_id", "complaint_id")  # linked from the card / the complaint
@@ -410,6 +411,9 @@ class ArchiveDialog(QDialog):
             if key in SHOWN_ONLY:
                 line.setReadOnly(True)
                 line.setPlaceholderText(self.tr("（无）"))
+            if key == "box_no":
+                line.setPlaceholderText(self.tr("未装盒"))
+                line.setToolTip(self.tr("所在档案盒的盒号：正整数；未装盒请留空。"))
             line.textChanged.connect(lambda _t: self._edited())
             widget = line
 

@@ -42,7 +42,11 @@ from ..list_export import ask_xlsx_path
 from ..sql_list_model import SqlListModel
 from ..widgets import refill_combo
 from ..workers import run_job
+from .appraisal_tab import AppraisalTab
+from .declassify_tab import DeclassifyTab
+from .loans_tab import LoansTab
 from .location_tab import LocationTab
+from .receipts_tab import ReceiptsTab
 
 SEARCH_DELAY_MS = 150
 SECRET_TEXT = QColor("#a93226")
@@ -141,9 +145,15 @@ class LedgerTab(QWidget):
         self.open_button.clicked.connect(self.open_selected)
         self.export_button = QPushButton(self.tr("导出…"), objectName="archiveExport")
         self.export_button.clicked.connect(lambda: self.export())
+        self.catalogue_button = QPushButton(
+            self.tr("打印案卷目录…"), objectName="archivePrintCatalogue"
+        )
+        self.catalogue_button.clicked.connect(lambda: self.print_catalogue())
         actions = QHBoxLayout()
         actions.addWidget(self.search, 1)
-        for button in (self.new_button, self.open_button, self.export_button):
+        for button in (
+            self.new_button, self.open_button, self.export_button, self.catalogue_button
+        ):  # fmt: skip
             actions.addWidget(button)
 
         self.table.setModel(self.model)
@@ -209,6 +219,9 @@ class LedgerTab(QWidget):
             may_export = rights.may(session, actor, "archives", "export")
         self.new_button.setVisible(may_create)
         self.export_button.setVisible(may_export)
+        with self._context.session() as session:
+            may_print = rights.may(session, self._context.actor(session), "archives", "print")
+        self.catalogue_button.setVisible(may_print)
 
     # ----------------------------------------------------------------- the query
 
@@ -360,6 +373,15 @@ class LedgerTab(QWidget):
         dialog.raise_()
         return dialog
 
+    def print_catalogue(self) -> QWidget:
+        """案卷目录 of a 年度 (asked, this year by default), in the background with a
+        progress bar, then the preview."""
+        from .catalogue_print import open_catalogue_dialog
+
+        dialog = open_catalogue_dialog(self._context, self)
+        dialog.sig_finished.connect(self.message_label.setText)
+        return dialog
+
     def export(self, path: str | None = None) -> None:
         from .archive_export import export_ledger
 
@@ -446,16 +468,18 @@ class ArchivePage(QWidget):
         self.tabs.addTab(self.ledger, self.tr("档案台账"))
         self.locations_index = self.tabs.addTab(self.locations, self.tr("存放位置"))
         self.access_index = self.tabs.addTab(self.access_log, self.tr("访问日志"))
-        from .appraisal_tab import AppraisalTab
-        from .loans_tab import LoansTab
-        from .receipts_tab import ReceiptsTab
-
         self.receipts = ReceiptsTab(context, self)
         self.loans = LoansTab(context, self)
         self.appraisal = AppraisalTab(context, self)
-        self.receipts_index = self.tabs.addTab(self.receipts, self.tr("签收"))
-        self.loans_index = self.tabs.addTab(self.loans, self.tr("借阅"))
-        self.appraisal_index = self.tabs.addTab(self.appraisal, self.tr("鉴定销毁"))
+        self.declassify = DeclassifyTab(context, self)
+        # 签收, 借阅, 鉴定销毁, 解密: shown with an archives right, read afresh when shown
+        self._flow_tabs = {
+            self.tabs.addTab(self.receipts, self.tr("签收")): self.receipts,
+            self.tabs.addTab(self.loans, self.tr("借阅")): self.loans,
+            self.tabs.addTab(self.appraisal, self.tr("鉴定销毁")): self.appraisal,
+            self.tabs.addTab(self.declassify, self.tr("解密")): self.declassify,
+        }
+        self.declassify.sig_declassified.connect(lambda _id: self.ledger.refresh())
         self.tabs.currentChanged.connect(self._tab_shown)
         self.locations.sig_show_volumes.connect(self._show_location)
         self.locations.sig_changed.connect(self.ledger.fill_filters)
@@ -483,22 +507,15 @@ class ArchivePage(QWidget):
         self.tabs.setTabVisible(self.access_index, may_log)
         if may_log:
             self.access_log.apply()
-        # 签收, 借阅, 鉴定销毁: only with an archives right; their buttons follow the rights
-        if hasattr(self, "appraisal"):
-            with self._context.session() as session:
-                may_view = rights.may(session, self._context.actor(session), "archives", "view")
-            if not may_view and self.tabs.currentIndex() in (
-                self.receipts_index, self.loans_index, self.appraisal_index
-            ):  # fmt: skip
-                self.tabs.setCurrentWidget(self.ledger)  # not onto a tab it may not read
-            for index, tab in (
-                (self.receipts_index, self.receipts),
-                (self.loans_index, self.loans),
-                (self.appraisal_index, self.appraisal),
-            ):
-                self.tabs.setTabVisible(index, may_view)
-                if may_view:
-                    tab.apply_rights()
+        # the flow tabs: only with an archives right; their buttons follow the rights
+        with self._context.session() as session:
+            may_view = rights.may(session, self._context.actor(session), "archives", "view")
+        if not may_view and self.tabs.currentIndex() in self._flow_tabs:
+            self.tabs.setCurrentWidget(self.ledger)  # not onto a tab it may not read
+        for index, tab in self._flow_tabs.items():
+            self.tabs.setTabVisible(index, may_view)
+            if may_view:
+                tab.apply_rights()
 
     def _tab_shown(self, index: int) -> None:
         """The tree and the log grow behind the user's back: read them when shown."""
@@ -506,8 +523,8 @@ class ArchivePage(QWidget):
             self.locations.reload()
         elif index == self.access_index:
             self.access_log.apply()
-        elif index in (self.receipts_index, self.loans_index, self.appraisal_index):
-            self.tabs.widget(index).reload()
+        elif index in self._flow_tabs:
+            self._flow_tabs[index].reload()
 
     def _show_location(self, location_id: int) -> None:
         self.tabs.setCurrentWidget(self.ledger)

@@ -5,9 +5,10 @@
 
 from __future__ import annotations
 
+import time
 from datetime import date, timedelta
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -15,6 +16,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -31,7 +33,7 @@ from desktop_crm.views.widgets import date_edit
 
 from ..context import AppContext
 from ..service_call import FAILED, run_service
-from .receipts_tab import FieldProblems, VolumePicker, _item, year_spin
+from .receipts_tab import FieldProblems, VolumePicker, _item, fit_columns, year_spin
 
 HEADERS = ("编号", "日期", "借阅人", "单位", "档号", "方式", "应还日期", "状态", "审批")
 OVERDUE_SIGN = "⚠ 逾期"
@@ -80,18 +82,20 @@ class LoanDialog(QDialog):
         add = self.problems.add_row
         form = QFormLayout()
         add(form, "borrower_kind", self.tr("借阅人类别"), self.kind)
-        add(form, "borrower_id", self.tr("本单位职工"), self.borrower)
-        add(form, "borrower_name", self.tr("姓名"), self.name)
+        # the labels name the fields as their refusals do
+        add(form, "borrower_id", self.tr("借阅人（本单位）"), self.borrower)
+        add(form, "borrower_name", self.tr("借阅人（外单位）"), self.name)
         add(form, "borrower_unit", self.tr("单位"), self.unit)
-        add(form, "letter", self.tr("介绍信"), self.letter)
-        add(form, "id_number", self.tr("身份证号"), self.id_number)
-        add(form, "purpose", self.tr("用途"), self.purpose)
-        add(form, "use", self.tr("方式"), self.use)
+        add(form, "letter", self.tr("介绍信/证明"), self.letter)
+        add(form, "id_number", self.tr("证件号码"), self.id_number)
+        add(form, "purpose", self.tr("借阅目的"), self.purpose)
+        add(form, "use", self.tr("利用方式"), self.use)
         add(form, "due_on", self.tr("应还日期"), self.due_on, "requested_on")
         form.addRow(self.tr("查找案卷"), self.picker)
         add(form, "volume_ids", self.tr("档号"), self.numbers)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
+        layout.addStretch(1)  # spare height below the form, not inside the search row
         layout.addWidget(self.problems.general)
         layout.addWidget(_buttons(self, self.save))
         self.resize(560, 560)
@@ -179,9 +183,26 @@ class VolumesDialog(QDialog):
                 condition.addItems(list(archive_loans.CONDITIONS))
                 self.table.setCellWidget(r, 3, condition)
                 self.table.setItem(r, 4, QTableWidgetItem(""))
-        self.table.resizeColumnsToContents()
+        # 档号, 题名, then the counts (and 状况); the 说明 of a damaged file gets the room
+        fit_columns(self.table, (16, 12, 7, 7, 16) if returning else (16, 12, 8, 8))
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(4 if returning else 1, QHeaderView.ResizeMode.Stretch)
+        self.table.verticalHeader().hide()
+        self.table.setMinimumHeight(self.table.fontMetrics().height() * 6)
+        done = (
+            self.tr("归还时请清点页数；缺损的写明情况。")
+            if returning
+            else self.tr("借出时档案室和借阅人各自清点页数，两数应相同。")
+        )
+        self.summary = QLabel(
+            self.tr("借阅人：%s　方式：%s　应还日期：%s\n%s")
+            % (row.borrower + (f"（{row.unit}）" if row.unit else ""), row.use, row.due_on, done),
+            objectName="loanVolumesSummary",
+        )
+        self.summary.setWordWrap(True)
         self.problems = FieldProblems(self, "loanVolumes")
         layout = QVBoxLayout(self)
+        layout.addWidget(self.summary)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.problems.under("volume", self.table))
         layout.addWidget(self.problems.under("due_on", self.table))
@@ -231,15 +252,26 @@ class ExtendDialog(QDialog):
         self.setWindowTitle(self.tr("续借 %s") % row.number)
         self._context = context
         self._row = row
-        self.due_on = date_edit(None, "loanNewDueOn", row.due_on + timedelta(days=7))
+        # a week on from the due date, or from today when that has passed already
+        start = max(row.due_on, date.today())
+        self.due_on = date_edit(None, "loanNewDueOn", start + timedelta(days=7))
         self.due_on.setCalendarPopup(True)
         self.reason = QLineEdit(objectName="loanExtendReason")
         self.problems = FieldProblems(self, "loanExtend")
         form = QFormLayout(self)
+        late = (date.today() - row.due_on).days
+        form.addRow(
+            self.tr("原应还日期"),
+            QLabel(
+                str(row.due_on) + (self.tr("（已逾期 %d 天）") % late if late > 0 else ""),
+                objectName="loanOldDueOn",
+            ),
+        )
         self.problems.add_row(form, "due_on", self.tr("新的应还日期"), self.due_on)
-        self.problems.add_row(form, "reason", self.tr("续借理由"), self.reason)
+        self.problems.add_row(form, "reason", self.tr("延期原因"), self.reason)
         form.addRow(self.problems.general)
         form.addRow(_buttons(self, self.save))
+        self.resize(400, self.sizeHint().height())
 
     def save(self) -> None:
         loan_id, due, reason = self._row.id, self.due_on.date().toPython(), self.reason.text()
@@ -264,6 +296,7 @@ class LoansTab(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.itemSelectionChanged.connect(self._update_buttons)
         buttons = QHBoxLayout()
         buttons.addWidget(QLabel(self.tr("状态")))
         buttons.addWidget(self.state)
@@ -271,6 +304,7 @@ class LoansTab(QWidget):
         for text, name, slot in (
             ("借阅申请…", "loanNew", self.new_loan), ("借出…", "loanLend", self.lend),
             ("续借…", "loanExtend", self.extend), ("归还…", "loanReturn", self.give_back),
+            ("刷新", "loanRefresh", self.reload),
         ):  # fmt: skip
             button = QPushButton(self.tr(text), objectName=name)
             button.setAutoDefault(False)
@@ -284,12 +318,54 @@ class LoansTab(QWidget):
         print_button.setAutoDefault(False)
         print_button.clicked.connect(self.print_book)
         buttons.addWidget(print_button)
+        slip_button = QPushButton(self.tr("打印借阅单…"), objectName="loanPrintSlip")
+        slip_button.setAutoDefault(False)
+        slip_button.setToolTip(self.tr("打印列表中选中的借阅的档案借阅单"))
+        slip_button.clicked.connect(self.print_slip)
+        buttons.addWidget(slip_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 6, 4, 4)
         layout.addLayout(buttons)
         layout.addWidget(self.table, 1)
         self.dialog: QDialog | None = None
+        self._loaded_at = -1.0
         self.apply_rights()
+        self._update_buttons()
+
+    def showEvent(self, event) -> None:  # noqa: ANN001, N802
+        """Approvals are given elsewhere (the 审批 page, another PC): coming back to the
+        list reads it again, unless the page has just done so."""
+        super().showEvent(event)
+        QTimer.singleShot(0, self, self._reload_if_stale)
+
+    def _reload_if_stale(self) -> None:
+        if self.isVisible() and time.monotonic() - self._loaded_at > 1.0:
+            self.reload()
+
+    def _update_buttons(self) -> None:
+        """借出 only an approved request, 续借 an approved or lent one, 归还 a lent one;
+        the tooltip says why a button is off."""
+        row = self._selected()
+        state = row.state if row else None
+        why = {
+            archive_loans.REQUESTED: self.tr("借阅申请尚未审批完：%s"),
+            archive_loans.REFUSED: self.tr("借阅申请已被拒绝：%s"),
+        }
+        for name, allowed in (
+            ("loanLend", (archive_loans.APPROVED,)),
+            ("loanExtend", (archive_loans.APPROVED, archive_loans.LENT)),
+            ("loanReturn", (archive_loans.LENT,)),
+        ):
+            button = self.buttons[name]
+            button.setEnabled(state in allowed)
+            if row is None:
+                button.setToolTip(self.tr("请先在列表中选中一份借阅。"))
+            elif state in allowed:
+                button.setToolTip("")
+            elif state in why:
+                button.setToolTip(why[state] % row.approvals)
+            else:
+                button.setToolTip(self.tr("这份借阅%s。") % state)
 
     def apply_rights(self) -> None:
         """借阅申请 for whoever may register (archives·create); 借出, 续借, 归还 for the
@@ -312,6 +388,8 @@ class LoansTab(QWidget):
         )
         if found is FAILED:
             return
+        self._loaded_at = time.monotonic()
+        chosen = self._selected()
         self.rows = list(reversed(found))
         self.table.setRowCount(len(self.rows))
         for r, row in enumerate(self.rows):
@@ -325,7 +403,10 @@ class LoansTab(QWidget):
                 if row.overdue and column == 7:
                     cell.setForeground(Qt.GlobalColor.red)
                 self.table.setItem(r, column, cell)
-        self.table.resizeColumnsToContents()
+        fit_columns(self.table, (8, 7, 5, 6, 16, 3, 7, 5))
+        if chosen is not None:  # the same loan stays selected after a refresh
+            self.select(chosen.number)
+        self._update_buttons()
 
     def state_of(self, number: str) -> str | None:
         return next(
@@ -378,4 +459,25 @@ class LoansTab(QWidget):
             lambda s, a: documents.archive_loan_book(s, a, year, True),
             lambda s, a: documents.archive_loan_book(s, a, year, False),
             self.tr("借阅登记簿 %d") % year, f"借阅登记簿{year}",
+        )  # fmt: skip
+
+    def print_slip(self) -> QWidget | None:
+        """档案借阅单 of the loan chosen in the list, in the preview (打印, 另存为 Excel)."""
+        from desktop_crm import documents
+        from desktop_crm.views import messages
+
+        from ..pdf_preview import preview_form
+
+        row = self._selected()
+        if row is None:
+            messages.show_refusal(
+                self, NotFound(self.tr("请先在列表中选中一份借阅。")), self.tr("打印借阅单")
+            )
+            return None
+        loan_id, number = row.id, row.number
+        return preview_form(
+            self, self._context,
+            lambda s, a: documents.archive_loan_slip(s, a, loan_id, True),
+            lambda s, a: documents.archive_loan_slip(s, a, loan_id, False),
+            self.tr("档案借阅单 %s") % number, f"借阅单{number}",
         )  # fmt: skip

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -42,6 +43,15 @@ def _item(text: object) -> QTableWidgetItem:
     cell = QTableWidgetItem("" if text is None else str(text))
     cell.setFlags(cell.flags() & ~Qt.ItemFlag.ItemIsEditable)
     return cell
+
+
+def fit_columns(table: QTableWidget, minimum_chars: tuple[int, ...]) -> None:
+    """Columns as wide as their contents, and never narrower than `minimum_chars` (an
+    empty list keeps readable headers and room for what will be typed)."""
+    table.resizeColumnsToContents()
+    unit = table.fontMetrics().horizontalAdvance("中")
+    for column, chars in enumerate(minimum_chars):
+        table.setColumnWidth(column, max(table.columnWidth(column), chars * unit + 12))
 
 
 SEARCH_DELAY_MS = 200
@@ -156,13 +166,33 @@ class VolumePicker(QWidget):
         self._timer.timeout.connect(self.search)
         # textChanged covers typing, pasting and committed input-method text alike.
         self.line.textChanged.connect(lambda _text: self._timer.start())
-        self.line.returnPressed.connect(self._pick_first)
+        # Enter picks (and goes no further: the form's default button must not fire, the
+        # request would be sent half typed); Down steps into the matches.
+        self.line.installEventFilter(self)
+        self.matches.installEventFilter(self)
         self.matches.itemActivated.connect(self._pick)
         self.matches.itemClicked.connect(self._pick)
 
     def hideEvent(self, event) -> None:  # noqa: ANN001, N802
         self._timer.stop()  # a closed form searches no more
         super().hideEvent(event)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if event.type() == QEvent.Type.KeyPress:
+            key = event.key()  # type: ignore[attr-defined]
+            enter = key in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+            if watched is self.line and enter and self.line.text().strip():
+                self._pick_first()
+                return True  # an empty line lets Enter through: the form is sent
+            if watched is self.line and key == Qt.Key.Key_Down and self.matches.isVisible():
+                self.matches.setFocus()
+                self.matches.setCurrentRow(0)
+                return True
+            if watched is self.matches and enter and self.matches.currentItem() is not None:
+                self._pick(self.matches.currentItem())
+                self.line.setFocus()
+                return True
+        return super().eventFilter(watched, event)
 
     def search(self) -> None:
         text = self.line.text().strip()
@@ -201,8 +231,8 @@ class VolumePicker(QWidget):
 
     def _pick(self, item: QListWidgetItem) -> None:
         data = item.data(Qt.ItemDataRole.UserRole)
-        if not data:
-            return
+        if not data or self.matches.isHidden():
+            return  # a click that also activates picks once
         self._timer.stop()
         self.line.blockSignals(True)
         self.line.clear()
@@ -248,7 +278,8 @@ class ReceiptDialog(QDialog):
         self.items.setHorizontalHeaderLabels([self.tr(h) for h in ITEM_HEADERS])
         self.items.horizontalHeader().setStretchLastSection(False)
         self.items.setColumnWidth(0, 220)
-        self.items.setColumnWidth(1, 260)
+        self.items.setColumnWidth(2, 60)
+        self.items.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.problems = FieldProblems(self, "receiptDialog")
         self._line_rows: list[int] = []
         self.problems.row_of["items"] = lambda index: self._line_rows[index]
@@ -369,7 +400,9 @@ class TickDialog(QDialog):
             self.table.setItem(r, 0, check)
             self.table.setItem(r, 1, _item(" ".join(p for p in (item.doc_number, item.title) if p)))
             self.table.setItem(r, 2, QTableWidgetItem(item.note))
+        self.table.setColumnWidth(0, 48)
         self.table.setColumnWidth(1, 360)
+        self.table.horizontalHeader().setStretchLastSection(True)  # room for the note
         self.problems = FieldProblems(self, "receiptTick")
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
@@ -422,6 +455,7 @@ class ReceiptsTab(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.doubleClicked.connect(lambda _index: self.tick())
+        self.table.itemSelectionChanged.connect(self._update_buttons)
         self.new_button = self._button("新建签收…", "receiptNew", self.new_receipt)
         self.tick_button = self._button("清点…", "receiptTick", self.tick)
         self.print_year = year_spin("receiptPrintYear")
@@ -453,6 +487,12 @@ class ReceiptsTab(QWidget):
         self.new_button.setVisible(may_create)
         self.tick_button.setVisible(keeper)
         self.table.setToolTip("" if keeper else self.tr("清点由档案室办理。"))
+        self._update_buttons()
+
+    def _update_buttons(self) -> None:
+        chosen = self._selected() is not None
+        self.tick_button.setEnabled(chosen)
+        self.tick_button.setToolTip("" if chosen else self.tr("请先在列表中选中一次签收。"))
 
     def reload(self) -> None:
         found = run_service(self, self._context, lambda s, a: archive_receipts.receipts(s, a))
@@ -467,7 +507,8 @@ class ReceiptsTab(QWidget):
             )  # fmt: skip
             for column, value in enumerate(values):
                 self.table.setItem(r, column, _item(value))
-        self.table.resizeColumnsToContents()
+        fit_columns(self.table, (8, 7, 5, 7, 5, 5, 3, 12, 4))
+        self._update_buttons()
 
     def state_of(self, number: str) -> str | None:
         return next((row.state for row in self.rows if row.number == number), None)
