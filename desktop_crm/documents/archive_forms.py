@@ -88,7 +88,7 @@ def _ids_of(query, logged_only: bool = False):  # noqa: ANN001, ANN202 - Select 
     from desktop_crm.models import ArchiveVolume
     from desktop_crm.services import archive_scope
 
-    ids = select(ArchiveVolume.id).where(*query.conditions)
+    ids = select(ArchiveVolume.id).where(*query.all_conditions())
     if logged_only:
         ids = ids.where(archive_scope.logged_volume_condition())
     return ids

@@ -122,7 +122,7 @@ def archive_year_labels_data(session: Session, actor: User, year: int) -> dict:
         .select_from(ArchiveVolume)
         .outerjoin(ArchivePeriod, ArchivePeriod.code == ArchiveVolume.period_code)
         .outerjoin(Department, Department.id == ArchiveVolume.department_id)
-        .where(*query.conditions)
+        .where(*query.all_conditions())
         .order_by(ArchiveVolume.number, ArchiveVolume.id)
     ).all()
     stamps: list[dict] = []

@@ -88,6 +88,8 @@ class ArchiveVolume(Base):
         Index("ix_archive_volume_title", "title"),
         Index("ix_archive_volume_filed_on", "filed_on"),
         Index("ix_archive_volume_secrecy_until", "secrecy_until"),  # 解密 due, in order
+        # 门类 + 年度 + 期限, the catalogue's and the keeper's usual filter, counted in the index
+        Index("ix_archive_volume_series", "category_code", "year", "period_code", "number"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -28,7 +28,7 @@ from desktop_crm.models import (
     User,
 )
 
-from . import archive_scope, archive_search, rights
+from . import archive_scope, archive_search, archive_settings, rights
 from .archives import DESTROYED, TRANSFERRED
 from .customer_list import search_plan
 from .errors import PermissionDenied
@@ -177,7 +177,7 @@ def _filter_conditions(
 _NUMBERISH = re.compile(r"^[0-9A-Za-z·\-.]+$")
 
 
-def search_condition(session: Session, search: str) -> ColumnElement[bool] | None:
+def search_ids(session: Session, search: str) -> Select[Any] | None:
     """档号 (its start, or any part of three or more characters), 题名 of the volume or of
     any of its documents (every Chinese run of it), 文号 of a document (its start, or any
     part), or the linked customer (name, 简称, pinyin, phone: the customer search). Each
@@ -194,7 +194,10 @@ def search_condition(session: Session, search: str) -> ColumnElement[bool] | Non
         parts.append(
             select(Volume.c.id).where(Volume.c.number >= upper, Volume.c.number < upper + "\uffff")
         )
-        if len(text) >= 3:
+        # any part of a 档号 or 文号; text that starts with the 全宗号 starts a 档号, which
+        # the range above finds (its trigrams, common to every volume, cost 70 ms for nothing)
+        fonds = archive_settings.current(session).fonds_code.upper()
+        if len(text) >= 3 and not upper.startswith(fonds + "-"):
             parts.append(archive_search.fts_match_ids(session, [], [text.lower()]))
     words = normalise_text(search).split(" ")
     if any(is_cjk(char) for char in text):
@@ -208,7 +211,7 @@ def search_condition(session: Session, search: str) -> ColumnElement[bool] | Non
     customers = _customer_ids(session, search)
     if customers is not None:
         parts.append(select(Volume.c.id).where(Volume.c.customer_id.in_(customers)))
-    return ArchiveVolume.id.in_(union(*parts) if len(parts) > 1 else parts[0])
+    return union(*parts) if len(parts) > 1 else parts[0]
 
 
 def _customer_ids(session: Session, search: str) -> Select[Any] | None:
@@ -231,17 +234,17 @@ def archive_query(
 ) -> ListQuery:
     """The ledger as `actor` sees it (档号 order by default)."""
     conditions = _filter_conditions(session, filters or {})
-    for condition in (
-        search_condition(session, search),
-        archive_scope.scope_condition(session, actor),
-    ):
-        if condition is not None:
-            conditions.append(condition)
+    reach = archive_scope.scope_condition(session, actor)
+    if reach is not None:
+        conditions.append(reach)
     return ArchiveListQuery(
         spec=ARCHIVE_LIST,
         conditions=tuple(conditions),
         sort_key=sort_key or ARCHIVE_LIST.default_sort,
         descending=descending,
+        # the search as an id set: counted in the indexes alone when nothing else narrows
+        # (合同 in 194,245 of 500,000 volumes: 362 ms as a condition, 77 ms so)
+        id_filter=search_ids(session, search),
     )
 
 

@@ -73,6 +73,7 @@ class ListQuery:
     id_filter: Select[Any] | None = field(default=None, compare=False)
     # The same conditions written for counting, when that differs (see access.scope_condition).
     count_conditions: tuple[ColumnElement[bool], ...] | None = None
+    _memo: dict[str, Any] = field(default_factory=dict, init=False, compare=False, repr=False)
 
     @classmethod
     def nothing(cls, spec: ListSpec) -> ListQuery:
@@ -81,6 +82,13 @@ class ListQuery:
 
     def sorted_by(self, key: str, descending: bool = False) -> ListQuery:
         return replace(self, sort_key=key, descending=descending)
+
+    def all_conditions(self) -> tuple[ColumnElement[bool], ...]:
+        """Every condition of the list, the search's id set included: what a print or an
+        export of "the list as shown" selects with."""
+        if self.id_filter is None:
+            return self.conditions
+        return (*self.conditions, self.spec.id_expr.in_(self.id_filter))
 
     def _where(
         self, query: Select[Any], scan_in_order: bool = False, counting: bool = False
@@ -124,9 +132,14 @@ class ListQuery:
         )
 
     def _hits(self, session: Session) -> int:
-        """How many ids the search yields (cheap: counted in the full-text index alone)."""
+        """How many ids the search yields (cheap: counted in the full-text index alone).
+        Kept for the query's life: the screen asks for the count and then the page."""
         assert self.id_filter is not None
-        return session.scalar(select(func.count()).select_from(self.id_filter.subquery())) or 0
+        if "hits" not in self._memo:
+            self._memo["hits"] = (
+                session.scalar(select(func.count()).select_from(self.id_filter.subquery())) or 0
+            )
+        return self._memo["hits"]
 
     def count(self, session: Session) -> int:
         if self.spec.count_all is not None and not self.conditions and self.id_filter is None:
@@ -136,15 +149,18 @@ class ListQuery:
         query = self._where(select(func.count(self.spec.id_expr)), counting=True)
         return session.scalar(query) or 0
 
-    def page(self, session: Session, offset: int, limit: int) -> list[tuple[Any, ...]]:
+    def _scan_in_order(self, session: Session) -> bool:
         # A search that hits many rows (a digit or letter trigram common to a third of the
         # store) is cheaper read along the default sort's index, filtered by the id set,
         # than by looking every hit up and sorting them all for one page.
-        scan_in_order = (
+        return (
             self.id_filter is not None
             and (self.sort_key or self.spec.default_sort) == self.spec.default_sort
             and self._hits(session) > SCAN_IN_ORDER_HITS
         )
+
+    def page(self, session: Session, offset: int, limit: int) -> list[tuple[Any, ...]]:
+        scan_in_order = self._scan_in_order(session)
         query = self.select_rows(scan_in_order).offset(offset).limit(limit)
         return [tuple(row) for row in session.execute(query)]
 
@@ -175,7 +191,9 @@ class IdsFirstQuery(ListQuery):
         for condition in self.conditions:
             ids_query = ids_query.where(condition)
         if self.id_filter is not None:
-            ids_query = ids_query.where(self.spec.id_expr.in_(self.id_filter))
+            scan = self._scan_in_order(session)  # see ListQuery.page
+            matched = self.spec.id_expr + 0 if scan else self.spec.id_expr
+            ids_query = ids_query.where(matched.in_(self.id_filter))
         ids = list(session.scalars(self._ordered(ids_query).offset(offset).limit(limit)))
         if not ids:
             return []

@@ -40,7 +40,8 @@ def export_ledger(
     archive_scope.record_use before a row is written. Returns the rows written."""
     rights.require(session, actor, "archives", "export")
     query = export_query(session, actor, query)
-    condition = and_(*query.conditions) if query.conditions else None
+    conditions = query.all_conditions()
+    condition = and_(*conditions) if conditions else None
     logged = [v.id for v in archive_scope.log_query_volumes(session, actor, condition)]
     if logged:
         archive_scope.record_use(session, actor, logged, archive_scope.EXPORT, detail or "台账导出")
