@@ -76,6 +76,7 @@ from .staff import StaffInput, save_staff
 YEARS_BACK = 15
 CHUNK = 5000
 MARKETING = "YXB"
+BOX_VOLUMES = 3  # volumes to a demo box
 
 
 @dataclass
@@ -386,6 +387,12 @@ def fill_demo_archives(
                                 to_label=place.label if place else None, reason="库房调整",
                                 user_id=actor.id, at=when))  # fmt: skip
         volume.location_id = target
+    # 盒号: the volumes of a series stand three to a box, in 案卷号 order
+    session.execute(
+        update(ArchiveVolume)
+        .where(ArchiveVolume.id.in_(every))
+        .values(box_no=(ArchiveVolume.case_no - 1) // BOX_VOLUMES + 1)
+    )
     session.commit()
     if archive_receipts.is_keeper(session, actor):
         demo_receipts(session, actor, today)
