@@ -27,13 +27,11 @@ from __future__ import annotations
 import io
 import logging
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
 from copy import copy
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from reportlab import rl_config
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.rl_accel import escapePDF
 from reportlab.lib.units import mm
@@ -631,20 +629,6 @@ def _draw_cover(
     canvas.showPage()
 
 
-@contextmanager
-def _binary_streams() -> Iterator[None]:
-    """Deflated page streams without reportlab's ASCII85 wrapping: without its C
-    accelerator the wrapping is pure Python — a second of a 1,000-page catalogue — and
-    makes the file a quarter bigger. (A global switch; another PDF made meanwhile merely
-    gets binary streams too, which every reader takes.)"""
-    saved = rl_config.useA85
-    rl_config.useA85 = 0
-    try:
-        yield
-    finally:
-        rl_config.useA85 = saved
-
-
 def render_catalogue_pdf(
     booklets: Sequence[Mapping[str, Any]],
     target: str | Path | BinaryIO,
@@ -680,8 +664,7 @@ def render_catalogue_pdf(
         if cover is not None:
             _draw_cover(ink, cover, data, page, booklet_layout.mark_text if mark else None)
         done += _BookletPdf(booklet_layout, data, ink).draw_pages(tick, done)
-    with _binary_streams():
-        canvas.save()
+    canvas.save()
     content = buffer.getvalue()
     if isinstance(target, str | Path):
         Path(target).write_bytes(content)
