@@ -90,6 +90,8 @@ class ArchiveVolume(Base):
         Index("ix_archive_volume_secrecy_until", "secrecy_until"),  # 解密 due, in order
         # 门类 + 年度 + 期限, the catalogue's and the keeper's usual filter, counted in the index
         Index("ix_archive_volume_series", "category_code", "year", "period_code", "number"),
+        # a 部门负责人's reach (本部门, no 机密/绝密), counted in the index
+        Index("ix_archive_volume_department_secrecy", "department_id", "secrecy"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

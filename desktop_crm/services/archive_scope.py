@@ -57,15 +57,34 @@ def scope_condition(
         conditions.append(ArchiveVolume.created_by_id == actor.id)
     elif scope == rights.DEPARTMENT:
         mine = ArchiveVolume.created_by_id == actor.id
-        if actor.department_id is not None:
+        if actor.department_id is None:
+            conditions.append(mine)
+        elif _filed_elsewhere(session, actor):
             conditions.append(or_(ArchiveVolume.department_id == actor.department_id, mine))
         else:
-            conditions.append(mine)
+            # the usual case, written so the department's index serves it alone: the OR
+            # made SQLite read all 500,000 volumes to count a department's (0.32 s)
+            conditions.append(ArchiveVolume.department_id == actor.department_id)
     if not cleared(actor):
         conditions.append(ArchiveVolume.secrecy.not_in(CLASSIFIED))
     if not conditions:
         return None
     return conditions[0] if len(conditions) == 1 else and_(*conditions)
+
+
+def _filed_elsewhere(session: Session, actor: User) -> bool:
+    """Whether `actor` filed any volume for another department than their own."""
+    return (
+        session.scalar(
+            select(ArchiveVolume.id)
+            .where(
+                ArchiveVolume.created_by_id == actor.id,
+                ArchiveVolume.department_id.is_distinct_from(actor.department_id),
+            )
+            .limit(1)
+        )
+        is not None
+    )
 
 
 def volume_label(volume: ArchiveVolume) -> str:

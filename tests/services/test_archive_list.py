@@ -167,3 +167,19 @@ def test_search_follows_every_change_of_titles_and_documents(session, office, le
     )
     assert found("汇编（改）") == ["购销合同汇编（改）"]
     assert found("销售合同") == []
+
+
+def test_a_department_clerk_keeps_seeing_what_they_filed_after_moving(
+    session, office, ledger
+) -> None:  # noqa: ANN001
+    clerk = office.clerk  # 部门档案员 of 市场营销部: 本部门 scope
+    own = file(session, clerk, office, title="营销部自存文件")
+    before = titles(session, archive_query(session, clerk))
+    assert "营销部自存文件" in before and "2015年质检记录" not in before
+    clerk.department_id = office.zjb  # moved to 质检部
+    session.commit()
+    after = titles(session, archive_query(session, clerk))
+    assert "营销部自存文件" in after  # what they filed stays in reach
+    assert "2015年质检记录" in after  # and the new department's files come into it
+    assert "2016年营销工作总结" not in after
+    assert own.department_id == office.yxb

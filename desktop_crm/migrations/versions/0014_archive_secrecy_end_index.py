@@ -1,7 +1,8 @@
 """Secret volumes by the end of their 保密期限: every secret volume carries its end
 (`secrecy_until`; volumes filed before the rule get it from 归档日期 + their years or the
 law's default, 绝密 30 / 机密 20 / 秘密 10), and an index reads the due ones in order.
-Also an index on 门类 + 年度 + 期限 (+ 档号), the series a catalogue and the keeper filter by.
+Also an index on 门类 + 年度 + 期限 (+ 档号), the series a catalogue and the keeper filter by,
+and one on 责任部门 + 密级, a department head's reach.
 
 Revision ID: 0014
 Revises: 0013
@@ -53,9 +54,13 @@ def upgrade() -> None:
             ["category_code", "year", "period_code", "number"],
             unique=False,
         )
+        batch_op.create_index(
+            "ix_archive_volume_department_secrecy", ["department_id", "secrecy"], unique=False
+        )
 
 
 def downgrade() -> None:
     with op.batch_alter_table("archive_volume", schema=None) as batch_op:
+        batch_op.drop_index("ix_archive_volume_department_secrecy")
         batch_op.drop_index("ix_archive_volume_series")
         batch_op.drop_index("ix_archive_volume_secrecy_until")
