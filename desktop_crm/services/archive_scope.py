@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, and_, insert, or_, select
+from sqlalchemy import ColumnElement, and_, insert, or_, select, text
 from sqlalchemy.orm import Session
 
 from desktop_crm.models import ArchiveAccess, ArchiveVolume, User, local_now
@@ -74,17 +74,22 @@ def scope_condition(
 
 def _filed_elsewhere(session: Session, actor: User) -> bool:
     """Whether `actor` filed any volume for another department than their own."""
-    return (
-        session.scalar(
-            select(ArchiveVolume.id)
-            .where(
-                ArchiveVolume.created_by_id == actor.id,
-                ArchiveVolume.department_id.is_distinct_from(actor.department_id),
-            )
-            .limit(1)
-        )
-        is not None
+    if session.get_bind().dialect.name == "sqlite":
+        # The statistics see a handful of filers with 100,000s of volumes each and would
+        # scan them all (0.33 s at 500,000); this person's are few or none, so the index.
+        found = session.execute(
+            text(
+                "SELECT 1 FROM archive_volume INDEXED BY ix_archive_volume_created_by_id "
+                "WHERE created_by_id = :me AND department_id IS NOT :department LIMIT 1"
+            ),
+            {"me": actor.id, "department": actor.department_id},
+        ).first()
+        return found is not None
+    query = select(ArchiveVolume.id).where(
+        ArchiveVolume.created_by_id == actor.id,
+        ArchiveVolume.department_id.is_distinct_from(actor.department_id),
     )
+    return session.scalar(query.limit(1)) is not None
 
 
 def volume_label(volume: ArchiveVolume) -> str:
