@@ -92,6 +92,7 @@ class ArchiveVolume(Base):
         Index("ix_archive_volume_series", "category_code", "year", "period_code", "number"),
         # a 部门负责人's reach (本部门, no 机密/绝密), counted in the index
         Index("ix_archive_volume_department_secrecy", "department_id", "secrecy"),
+        Index("ix_archive_volume_department_due", "department_id", "appraisal_due_on"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

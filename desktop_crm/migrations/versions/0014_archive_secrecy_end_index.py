@@ -2,7 +2,7 @@
 (`secrecy_until`; volumes filed before the rule get it from 归档日期 + their years or the
 law's default, 绝密 30 / 机密 20 / 秘密 10), and an index reads the due ones in order.
 Also an index on 门类 + 年度 + 期限 (+ 档号), the series a catalogue and the keeper filter by,
-and one on 责任部门 + 密级, a department head's reach.
+and two for a department head's reach: 责任部门 + 密级, 责任部门 + 到期鉴定.
 
 Revision ID: 0014
 Revises: 0013
@@ -57,10 +57,14 @@ def upgrade() -> None:
         batch_op.create_index(
             "ix_archive_volume_department_secrecy", ["department_id", "secrecy"], unique=False
         )
+        batch_op.create_index(
+            "ix_archive_volume_department_due", ["department_id", "appraisal_due_on"], unique=False
+        )
 
 
 def downgrade() -> None:
     with op.batch_alter_table("archive_volume", schema=None) as batch_op:
+        batch_op.drop_index("ix_archive_volume_department_due")
         batch_op.drop_index("ix_archive_volume_department_secrecy")
         batch_op.drop_index("ix_archive_volume_series")
         batch_op.drop_index("ix_archive_volume_secrecy_until")
