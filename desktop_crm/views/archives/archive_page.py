@@ -89,7 +89,7 @@ class LedgerTab(QWidget):
         self._today = date.today()
         self.search = QLineEdit(self, objectName="archiveSearch")
         self.search.setPlaceholderText(
-            self.tr("查找案卷：档号、题名、文号、关联客户（名称、拼音首字母、电话）")
+            self.tr("查找案卷：档号、案卷或卷内文件题名、文号、关联客户（名称、拼音首字母、电话）")
         )
         self.search.setClearButtonEnabled(True)
         self.count_label = QLabel(objectName="archiveCount")
@@ -149,10 +149,13 @@ class LedgerTab(QWidget):
             self.tr("打印案卷目录…"), objectName="archivePrintCatalogue"
         )
         self.catalogue_button.clicked.connect(lambda: self.print_catalogue())
+        self.labels_button = QPushButton(self.tr("打印标签…"), objectName="archivePrintLabels")
+        self.labels_button.clicked.connect(lambda: self.print_labels())
         actions = QHBoxLayout()
         actions.addWidget(self.search, 1)
         for button in (
-            self.new_button, self.open_button, self.export_button, self.catalogue_button
+            self.new_button, self.open_button, self.export_button, self.catalogue_button,
+            self.labels_button,
         ):  # fmt: skip
             actions.addWidget(button)
 
@@ -222,6 +225,7 @@ class LedgerTab(QWidget):
         with self._context.session() as session:
             may_print = rights.may(session, self._context.actor(session), "archives", "print")
         self.catalogue_button.setVisible(may_print)
+        self.labels_button.setVisible(may_print)
 
     # ----------------------------------------------------------------- the query
 
@@ -379,6 +383,14 @@ class LedgerTab(QWidget):
         from .catalogue_print import open_catalogue_dialog
 
         dialog = open_catalogue_dialog(self._context, self)
+        dialog.sig_finished.connect(self.message_label.setText)
+        return dialog
+
+    def print_labels(self) -> QWidget:
+        """档号章 and box spines of a 年度, in the background, then the preview."""
+        from .labels_print import open_labels_dialog
+
+        dialog = open_labels_dialog(self._context, self)
         dialog.sig_finished.connect(self.message_label.setText)
         return dialog
 
