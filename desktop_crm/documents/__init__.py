@@ -31,6 +31,7 @@ from .archive_label_forms import (
     archive_label_values,
     archive_labels_for_year,
     archive_labels_pdf,
+    archive_volume_labels_pdf,
     archive_year_labels_data,
 )
 from .archive_loan_forms import (
@@ -88,6 +89,7 @@ __all__ = [
     "archive_items_xlsx",
     "archive_label_values",
     "archive_labels_pdf",
+    "archive_volume_labels_pdf",
     "archive_labels_for_year",
     "archive_year_labels_data",
     "archive_remarks_data",

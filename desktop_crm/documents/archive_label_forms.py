@@ -91,6 +91,12 @@ def _year_query(session: Session, actor: User, year: int):  # noqa: ANN202 - a L
     return replace(query, conditions=(*query.conditions, ArchiveVolume.state.not_in(GONE_STATES)))
 
 
+def archive_volume_labels_pdf(session: Session, actor: User, volume_id: int) -> bytes:
+    """The labels of one volume, from its dialog: its spine (档号, 题名, 年度, 保管期限), its
+    档号章 with the QR code, and its 归档章."""
+    return archive_labels_pdf(session, actor, [volume_id], ("spine", "number_stamp", "stamp"))
+
+
 def archive_year_labels_data(session: Session, actor: User, year: int) -> dict:
     """What a year's labels show (reads only): ``stamps`` — one 档号章 per volume of the 年度
     in 档号 order (全宗号, 年度, 保管期限, 案卷号, 页数, 机构 and the 档号 for its QR code);

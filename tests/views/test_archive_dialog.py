@@ -389,3 +389,20 @@ def test_print_the_contents_list_from_the_dialog(qtbot, app_context, office, box
     text = pdf_text(preview._pdf_data)
     assert "卷内文件目录" in text and "走访记录汇总" in text and "4-8" in text
     preview.close()
+
+
+def test_print_the_volumes_labels_from_the_dialog(qtbot, app_context, office, boxes):
+    from desktop_crm.views.pdf_preview import PdfPreviewDialog
+    from tests.pdf_text import pdf_text
+
+    volume_id = filed(app_context, office.keeper.id, office, [{"title": "走访记录", "pages": 4}])
+    dialog = open_dialog(qtbot, app_context, volume_id)
+    button = dialog.findChild(QPushButton, "archivePrintVolumeLabels")
+    assert button is not None and not button.isHidden() and button.text() == "打印标签…"
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    preview = dialog.findChild(PdfPreviewDialog)
+    assert preview is not None and preview._xlsx_factory is None  # labels: PDF only
+    text = "".join(pdf_text(preview._pdf_data).split())
+    assert dialog.stored.number in text and "2026年客户走访工作文件" in text  # the spine
+    assert text.count("全宗号Z001年度2026案卷号0001") == 2  # the 档号章 and the 归档章
+    preview.close()

@@ -87,6 +87,7 @@ PRINT_FORMS = (
         "archivePrintRemarks",
         "卷内备考表",
     ),
+    ("archive_volume_labels_pdf", None, "打印标签…", "archivePrintVolumeLabels", "档案标签"),
 )
 
 
@@ -1128,13 +1129,14 @@ class ArchiveDialog(QDialog):
 
     # ================================================================= printing
 
-    def print_form(self, pdf_name: str, xlsx_name: str, title: str) -> None:
-        """卷内文件目录 / 卷内备考表 through the documents functions (they log the print)."""
+    def print_form(self, pdf_name: str, xlsx_name: str | None, title: str) -> None:
+        """卷内文件目录 / 卷内备考表 / labels through the documents functions (they log the
+        print); a form without an Excel version has none."""
         if self.stored is None or not hasattr(documents, pdf_name):
             return
         volume_id, number = self.stored.id, self.stored.number
         make_pdf = getattr(documents, pdf_name)
-        make_xlsx = getattr(documents, xlsx_name, None)
+        make_xlsx = getattr(documents, xlsx_name) if xlsx_name else None
         preview_form(
             self,
             self.context,
