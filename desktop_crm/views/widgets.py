@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QHBoxLayout,
+    QSpinBox,
     QToolButton,
     QWidget,
 )
@@ -233,3 +234,16 @@ def date_edit(parent: QWidget | None, name: str, day: date) -> QDateEdit:
     edit.setCalendarPopup(True)
     edit.setDate(QDate(day.year, day.month, day.day))
     return edit
+
+
+FIRST_YEAR = 1949  # the earliest 年度 a box offers
+
+
+def year_spin(parent: QWidget | None, name: str, suffix: str = " 年") -> QSpinBox:
+    """Which year a book, a catalogue or a sheet of labels is for: this year unless changed."""
+    spin = QSpinBox(parent)
+    spin.setObjectName(name)
+    spin.setRange(FIRST_YEAR, date.today().year + 1)
+    spin.setValue(date.today().year)
+    spin.setSuffix(suffix)
+    return spin

@@ -5,7 +5,6 @@ One booklet (cover and pages) per 保管期限; see documents.archive_catalogue.
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
@@ -16,7 +15,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QPushButton,
-    QSpinBox,
     QWidget,
 )
 
@@ -26,11 +24,10 @@ from desktop_crm.services import archive_settings, rights
 
 from ..context import AppContext
 from ..list_export import ask_xlsx_path
-from ..widgets import refill_combo
+from ..widgets import refill_combo, year_spin
 from ..workers import JobControl, run_job
 
 PROGRESS_STEPS = 100  # the bar counts percent: a signal per step, not per row
-FIRST_YEAR = 1949
 
 
 def progress_in_steps(control: JobControl):  # noqa: ANN201 - Callable[[int, int], None]
@@ -60,11 +57,7 @@ class CatalogueDialog(QDialog):
         self.setWindowTitle(self.tr("打印案卷目录"))
         self._context = context
         self.preview = None  # the preview dialog once made
-        this_year = date.today().year
-        self.year = QSpinBox(self, objectName="catalogueYear")
-        self.year.setRange(FIRST_YEAR, this_year + 1)
-        self.year.setValue(this_year)
-        self.year.setSuffix(self.tr(" 年度"))
+        self.year = year_spin(self, "catalogueYear", self.tr(" 年度"))
         self.period = QComboBox(self, objectName="cataloguePeriod")
         self.category = QComboBox(self, objectName="catalogueCategory")
         with context.session() as session:

@@ -4,8 +4,6 @@ documents.archive_labels_for_year; the labels of one volume print from its dialo
 
 from __future__ import annotations
 
-from datetime import date
-
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
@@ -14,15 +12,14 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QPushButton,
-    QSpinBox,
     QWidget,
 )
 
 from desktop_crm import documents
 
 from ..context import AppContext
+from ..widgets import year_spin
 from ..workers import JobControl, run_job
-from .catalogue_print import FIRST_YEAR
 
 KINDS = (
     ("档号章和档案盒盒脊标签", ("stamp", "spine")),
@@ -42,11 +39,7 @@ class LabelsDialog(QDialog):
         self.setWindowTitle(self.tr("打印标签"))
         self._context = context
         self.preview = None  # the preview dialog once made
-        this_year = date.today().year
-        self.year = QSpinBox(self, objectName="labelsYear")
-        self.year.setRange(FIRST_YEAR, this_year + 1)
-        self.year.setValue(this_year)
-        self.year.setSuffix(self.tr(" 年度"))
+        self.year = year_spin(self, "labelsYear", self.tr(" 年度"))
         self.kind = QComboBox(self, objectName="labelsKind")
         for text, kinds in KINDS:
             self.kind.addItem(self.tr(text), kinds)

@@ -33,7 +33,8 @@ from desktop_crm.views.widgets import date_edit
 
 from ..context import AppContext
 from ..service_call import FAILED, run_service
-from .receipts_tab import FieldProblems, VolumePicker, _item, fit_columns, year_spin
+from ..widgets import year_spin
+from .receipts_tab import FieldProblems, VolumePicker, _item, fit_columns
 
 HEADERS = ("编号", "日期", "借阅人", "单位", "档号", "方式", "应还日期", "状态", "审批")
 OVERDUE_SIGN = "⚠ 逾期"
@@ -312,7 +313,7 @@ class LoansTab(QWidget):
             buttons.addWidget(button)
             self.buttons[name] = button
         buttons.addStretch(1)
-        self.print_year = year_spin("loanPrintYear")
+        self.print_year = year_spin(None, "loanPrintYear")
         buttons.addWidget(self.print_year)
         print_button = QPushButton(self.tr("打印借阅登记簿…"), objectName="loanPrint")
         print_button.setAutoDefault(False)

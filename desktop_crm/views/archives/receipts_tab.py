@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
-    QSpinBox,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -34,6 +33,7 @@ from desktop_crm.views.widgets import date_edit
 from ..context import AppContext
 from ..field_errors import ERROR_STYLE, INVALID_STYLE, show_field_errors
 from ..service_call import FAILED, run_service
+from ..widgets import year_spin
 
 HEADERS = ("编号", "日期", "月份", "移交部门", "移交人", "接收人", "件数", "缺失", "状态")
 ITEM_HEADERS = ("档号/文号", "题名", "页数")
@@ -239,14 +239,6 @@ class VolumePicker(QWidget):
         self.line.blockSignals(False)
         self.matches.hide()
         self.sig_picked.emit(int(data[0]), data[1], data[2], int(data[3]))
-
-
-def year_spin(name: str) -> QSpinBox:
-    """Which year a book prints (this year unless changed)."""
-    spin = QSpinBox(objectName=name, minimum=1990, maximum=date.today().year + 1)
-    spin.setValue(date.today().year)
-    spin.setSuffix(" 年")
-    return spin
 
 
 class ReceiptDialog(QDialog):
@@ -458,7 +450,7 @@ class ReceiptsTab(QWidget):
         self.table.itemSelectionChanged.connect(self._update_buttons)
         self.new_button = self._button("新建签收…", "receiptNew", self.new_receipt)
         self.tick_button = self._button("清点…", "receiptTick", self.tick)
-        self.print_year = year_spin("receiptPrintYear")
+        self.print_year = year_spin(None, "receiptPrintYear")
         self.print_button = self._button("打印签收簿…", "receiptPrint", self.print_book)
         buttons = QHBoxLayout()
         for button in (self.new_button, self.tick_button):
