@@ -226,6 +226,9 @@ class MainWindow(QMainWindow):
         self.limits_action = self._action(
             self.tr("期限与指标设置…"), self.edit_limits, None, "actionLimits"
         )
+        self.archive_settings_action = self._action(
+            self.tr("档案设置…"), self.edit_archive_settings, None, "actionArchiveSettings"
+        )
         for action in (
             self.lookups_action,
             self.calendar_action,
@@ -250,6 +253,10 @@ class MainWindow(QMainWindow):
             (self.calendar_action, "settings", "view"),
             (self.limits_action, "settings", "view"),
         ]
+        settings_menu.insertAction(self.staff_action, self.archive_settings_action)
+        # the archive's people open it: the keeper records paper 绝密 namings there; the
+        # tabs themselves are read-only without settings·edit
+        self._guarded.append((self.archive_settings_action, "archives", "view"))
 
         help_menu = bar.addMenu(self.tr("帮助(&H)"))
         help_menu.addAction(self._action(self.tr("打开日志文件夹"), self.open_log_folder))
@@ -532,6 +539,11 @@ class MainWindow(QMainWindow):
         dialog = LimitsDialog(self._context, self)
         dialog.exec()
         dialog.deleteLater()
+
+    def edit_archive_settings(self) -> None:
+        from .settings.archive_settings_dialog import open_archive_settings
+
+        open_archive_settings(self._context, self)
 
     def edit_lookups(self) -> None:
         from .admin.lookup_dialog import LookupListsDialog
