@@ -46,7 +46,7 @@ SECTION_ROLE = Qt.ItemDataRole.UserRole + 3  # the section key of a heading
 # Shown again on return to the page when read longer ago than this.
 STALE_SECONDS = 120
 WEEKDAYS = "一二三四五六日"
-COLUMNS = ("编号", "客户", "日期", "说明")
+COLUMNS = ("编号", "客户/对象", "日期", "说明")  # 对象: a loan's borrower, a department
 
 
 class _CountSignals(QObject):

@@ -41,13 +41,13 @@ ARCHIVE_DESTRUCTION_REGISTER = FormLayout(
             "rows",
             (
                 Column("seq", "序号", 0.7, "center"),
-                Column("title", "题名", 4.0),
+                Column("title", "题名", 3.6),
                 Column("year", "年度", 0.9, "center"),
                 Column("number", "档号", 4.2),
-                Column("period", "应保管期限", 1.6, "center"),
-                Column("kept", "已保管期限", 1.6, "center"),
+                Column("period", "应保管期限", 1.4, "center"),
+                Column("kept", "已保管期限", 1.4, "center"),
                 Column("pages", "页数", 0.9, "right"),
-                Column("remarks", "备注", 2.0),
+                Column("remarks", "备注", 2.8),
             ),
             blank_rows=3,
         ),
@@ -69,15 +69,15 @@ ARCHIVE_DESTRUCTION_REGISTER = FormLayout(
             label_width_mm=36.0,
         ),
         TextBlock(None, "approvers", "审批记录", min_height_mm=14.0),
+        # two rows: five lines in one left a name no room (系统管理员 broke over two lines)
         SignatureBlock(
             (
                 SignatureLine("部门负责人"),
                 SignatureLine("总经理"),
-                SignatureLine("监销人"),
-                SignatureLine("监销人"),
                 SignatureLine("档案管理员", "made_by"),
             )
         ),
+        SignatureBlock((SignatureLine("监销人"), SignatureLine("监销人"))),
     ),
 )
 
