@@ -494,7 +494,18 @@ def preview_form(
             with context.session() as session:
                 return make_xlsx(session, context.actor(session))
 
-    preview = PdfPreviewDialog(pdf, title, suggested_name, parent, xlsx_factory)  # type: ignore[arg-type]
+    return open_preview(parent, pdf, title, suggested_name, xlsx_factory)  # type: ignore[arg-type]
+
+
+def open_preview(
+    parent: QWidget,
+    pdf: bytes,
+    title: str,
+    suggested_name: str,
+    xlsx_factory: Callable[[], bytes] | None = None,
+) -> PdfPreviewDialog:
+    """The preview of a PDF made already (in a worker, say), window-modal, deleted on close."""
+    preview = PdfPreviewDialog(pdf, title, suggested_name, parent, xlsx_factory)
     preview.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     preview.open()
     return preview

@@ -138,21 +138,19 @@ class CatalogueDialog(QDialog):
 
     def print_preview(self) -> JobControl:
         """Make the PDF in the background, then open the preview (打印, 另存为)."""
-        from ..pdf_preview import PdfPreviewDialog
+        from ..pdf_preview import open_preview
 
         year = self.year.value()
         period = self.period.currentText() if self.period.currentData() is not None else ""
 
         def done(content: bytes) -> None:
             self._busy(False)
-            title = self.tr("案卷目录")
             parent = self.parentWidget() or self
-            preview = PdfPreviewDialog(content, title, f"案卷目录{year}{period}", parent)
-            preview.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-            self.preview = preview
             self.sig_finished.emit(self.tr("已生成 {0} 年度案卷目录。").replace("{0}", str(year)))
             self.accept()
-            preview.open()
+            self.preview = open_preview(
+                parent, content, self.tr("案卷目录"), f"案卷目录{year}{period}"
+            )
 
         return self._run(True, done)
 

@@ -66,7 +66,7 @@ class LabelsDialog(QDialog):
 
     def print_preview(self) -> JobControl:
         """Make the PDF in the background, then open the preview (打印, 另存为)."""
-        from ..pdf_preview import PdfPreviewDialog
+        from ..pdf_preview import open_preview
 
         year, kinds = self.year.value(), self.kind.currentData()
 
@@ -76,12 +76,9 @@ class LabelsDialog(QDialog):
         def done(content: bytes) -> None:
             self.preview_button.setEnabled(True)
             parent = self.parentWidget() or self
-            preview = PdfPreviewDialog(content, self.tr("档案标签"), f"档案标签{year}", parent)
-            preview.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-            self.preview = preview
             self.sig_finished.emit(self.tr("已生成 {0} 年度的标签。").replace("{0}", str(year)))
             self.accept()
-            preview.open()
+            self.preview = open_preview(parent, content, self.tr("档案标签"), f"档案标签{year}")
 
         def failed(_error: BaseException) -> bool:
             self.preview_button.setEnabled(True)

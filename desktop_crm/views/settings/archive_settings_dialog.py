@@ -763,50 +763,31 @@ class ArchiveSettingsDialog(QDialog):
         form = SmallForm(
             self.tr("添加审批规则") if row is None else self.tr("修改审批规则"), "ruleForm", self
         )
-        kind = form.add(
-            "borrower_kind",
-            self.tr("借阅人类别："),
-            _combo(form, "ruleBorrowerKind",
-                   [(ANY, None), *[(k, k) for k in archive_loans.BORROWER_KINDS]],
-                   values.get("borrower_kind")),
+        departments = [
+            (ANY_DEPARTMENT, None),
+            (archive_loans.BORROWER_DEPARTMENT, archive_loans.BORROWER_DEPARTMENT),
+            *[(f"{n}（{c}）", c) for c, n, a in data.departments if a],
+        ]
+        # (field, label, objectName, choices, chosen): the conditions, then the step
+        fields = (
+            ("borrower_kind", "借阅人类别：", "ruleBorrowerKind",
+             [(ANY, None), *[(k, k) for k in archive_loans.BORROWER_KINDS]], None),
+            ("category_code", "门类：", "ruleCategory",
+             [(ANY, None), *[(c.name, c.code) for c in data.categories]], None),
+            ("secrecy", "密级：", "ruleSecrecy",
+             [(ANY, None), *[(v, v) for v in archive_settings.SECRECY_LEVELS]], None),
+            ("use", "利用方式：", "ruleUse", [(ANY, None), *[(u, u) for u in archive_loans.USES]],
+             None),
+            ("department", "审批部门：", "ruleDepartment", departments, None),
+            ("role", "审批人角色：", "ruleRole", [(r, r) for r in ROLES],
+             values.get("role") or "部门负责人"),
         )  # fmt: skip
-        category = form.add(
-            "category_code",
-            self.tr("门类："),
-            _combo(form, "ruleCategory",
-                   [(ANY, None), *[(c.name, c.code) for c in data.categories]],
-                   values.get("category_code")),
-        )  # fmt: skip
-        secrecy = form.add(
-            "secrecy",
-            self.tr("密级："),
-            _combo(form, "ruleSecrecy",
-                   [(ANY, None), *[(s, s) for s in archive_settings.SECRECY_LEVELS]],
-                   values.get("secrecy")),
-        )  # fmt: skip
-        use = form.add(
-            "use",
-            self.tr("利用方式："),
-            _combo(form, "ruleUse", [(ANY, None), *[(u, u) for u in archive_loans.USES]],
-                   values.get("use")),
-        )  # fmt: skip
-        department = form.add(
-            "department",
-            self.tr("审批部门："),
-            _combo(
-                form,
-                "ruleDepartment",
-                [(ANY_DEPARTMENT, None),
-                 (archive_loans.BORROWER_DEPARTMENT, archive_loans.BORROWER_DEPARTMENT),
-                 *[(f"{n}（{c}）", c) for c, n, a in data.departments if a]],
-                values.get("department"),
-            ),
-        )  # fmt: skip
-        role = form.add(
-            "role",
-            self.tr("审批人角色："),
-            _combo(form, "ruleRole", [(r, r) for r in ROLES], values.get("role") or "部门负责人"),
-        )
+        combos = {
+            key: form.add(
+                key, self.tr(label), _combo(form, name, choices, chosen or values.get(key))
+            )
+            for key, label, name, choices, chosen in fields
+        }
         position = QSpinBox(form, objectName="rulePosition")
         position.setRange(0, 999)
         position.setValue(int(values.get("position") or 50))
@@ -819,16 +800,8 @@ class ArchiveSettingsDialog(QDialog):
         form.finish(460)
 
         def write(session: Session, actor: User) -> int:
-            wanted = {
-                "borrower_kind": kind.currentData(),
-                "category_code": category.currentData(),
-                "secrecy": secrecy.currentData(),
-                "use": use.currentData(),
-                "department": department.currentData(),
-                "role": role.currentData(),
-                "position": position.value(),
-                "note": note.text(),
-            }
+            wanted = {key: combo.currentData() for key, combo in combos.items()}
+            wanted |= {"position": position.value(), "note": note.text()}
             return archive_loans.save_rule(session, actor, wanted, row.id if row else None).id
 
         done = form.run(self._context, write)
